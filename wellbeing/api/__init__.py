@@ -1,0 +1,14 @@
+"""The JSON API under /api/v1; Bearer tokens only, so it needs no CSRF token."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_api(app: Flask) -> None:
+    """Register the API blueprints, exempt from CSRF (cookies are ignored on the API)."""
+    from wellbeing.api.auth import bp as auth_bp
+    from wellbeing.web import csrf
+
+    csrf.exempt(auth_bp)
+    app.register_blueprint(auth_bp)

@@ -1,0 +1,75 @@
+"""API sign-in: tokens and the caller's own profile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from wellbeing.api.common import caller, json_body, require_string
+from wellbeing.auth import service as auth_service
+from wellbeing.auth.access import public, signed_in
+from wellbeing.auth.errors import BadCredentials, Throttled
+from wellbeing.web.context import client_address, db, settings
+from wellbeing.web.errors import ApiError
+from wellbeing.web.security import throttle_policy
+
+bp = Blueprint("api_auth", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/auth/token")
+@public
+def issue_token() -> ResponseReturnValue:
+    """Exchange a username and password for a bearer token."""
+    body = json_body()
+    username, password = require_string(body, "username"), require_string(body, "password")
+    try:
+        user = auth_service.authenticate(
+            db(), username, password, client_address(), throttle_policy()
+        )
+    except Throttled:
+        db().commit()
+        raise ApiError(
+            429, "too_many_attempts", _("Too many attempts. Please wait a few minutes.")
+        ) from None
+    except BadCredentials:
+        db().commit()
+        raise ApiError(
+            401, "bad_credentials", _("The username or password is not correct.")
+        ) from None
+    ttl = timedelta(hours=settings().token_ttl_hours)
+    raw, expires_at = auth_service.issue_token(db(), user, ttl)
+    db().commit()
+    return jsonify({"token": raw, "expires_at": expires_at.isoformat()}), 201
+
+
+@bp.delete("/auth/token")
+@signed_in
+def revoke_token() -> ResponseReturnValue:
+    """Revoke the token this request was made with."""
+    raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    auth_service.revoke_token(db(), raw)
+    db().commit()
+    return "", 204
+
+
+@bp.get("/me")
+@signed_in
+def me() -> ResponseReturnValue:
+    """The caller's profile and roles."""
+    user = caller()
+    roles = [
+        {"role": grant.role, "scope": grant.scope_unit.code if grant.scope_unit else None}
+        for grant in sorted(user.grants, key=lambda g: (g.role, g.scope_unit_id or 0))
+    ]
+    return jsonify(
+        {
+            "username": user.username,
+            "display_name": user.display_name,
+            "roles": roles,
+            "unit": user.unit.code,
+            "locale": user.locale,
+        }
+    )

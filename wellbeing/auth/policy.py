@@ -1,0 +1,34 @@
+"""Object-level access checks, in one place: which units, records and people a user may reach."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_
+
+from wellbeing.org.models import Role, Unit, User
+
+
+def scope_units(user: User, role: Role) -> list[Unit]:
+    """The units whose subtrees a user's grants of a role cover."""
+    return [
+        grant.scope_unit
+        for grant in user.grants
+        if grant.role == role.value and grant.scope_unit is not None
+    ]
+
+
+def unit_in_scope(user: User, role: Role, unit: Unit) -> bool:
+    """Whether a unit lies in the subtree of one of the user's grants of that role."""
+    return any(unit.path.startswith(scope.path) for scope in scope_units(user, role))
+
+
+def units_in_scope_clause(user: User, role: Role) -> ColumnElement[bool]:
+    """A SQL condition on Unit selecting the user's scope for a role (nothing without a grant)."""
+    scopes = scope_units(user, role)
+    if not scopes:
+        return false()
+    return or_(*(Unit.path.startswith(scope.path, autoescape=True) for scope in scopes))
+
+
+def may_view_reports_for(user: User, unit: Unit) -> bool:
+    """Leaders within their scope, and supervisors within theirs, may see a unit's reports."""
+    return unit_in_scope(user, Role.LEADER, unit) or unit_in_scope(user, Role.SUPERVISOR, unit)

@@ -1,0 +1,67 @@
+"""`wellbeing demo` and `wellbeing serve`."""
+
+from __future__ import annotations
+
+import os
+import click
+from flask import Flask
+
+from wellbeing.bootstrap import initialise
+from wellbeing.cli import open_database
+from wellbeing.config import load_settings
+
+
+@click.command()
+@click.option("--serve", "then_serve", is_flag=True, help="start the service afterwards")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(then_serve: bool, host: str, port: int) -> None:
+    """Create (idempotently) the demo organisation and print each role's login."""
+    from wellbeing.demo import DEMO_PASSWORD, create_demo_organisation
+
+    for line in initialise(load_settings()):
+        click.echo(line)
+    database = open_database()
+    with database.transaction() as session:
+        logins = create_demo_organisation(session)
+    database.engine.dispose()
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    for login in logins:
+        scope = f" (scope {login.scope})" if login.scope else ""
+        click.echo(f"  {login.role:<11} {login.username}{scope}")
+    if then_serve:
+        os.environ["WELLBEING_DEMO"] = "1"  # local HTTP: cookies without the Secure flag
+        run_server(host, port, workers=1, dev=False)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--dev", is_flag=True, help="Flask's development server (never in production)")
+def serve(host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve the web app and API with gunicorn."""
+    run_server(host, port, workers, dev)
+
+
+def run_server(host: str, port: int, workers: int, dev: bool) -> None:
+    """Start gunicorn (or the development server) with the app built from the environment."""
+    from wellbeing.app import create_app
+
+    if dev:
+        create_app().run(host=host, port=port, debug=False)
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Flask:
+            return create_app()
+
+    create_app()  # fail fast (missing key, bad settings) before forking workers
+    click.echo(f"serving on http://{host}:{port}")
+    _Gunicorn().run()

@@ -1,0 +1,138 @@
+"""Settings from WELLBEING_* environment variables into one frozen, typed object.
+
+Defaults make the embedded mode work (SQLite under ./instance). Outside tests a missing secret
+key stops start-up with a message that says what to do; nothing falls back to a made-up key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+SECRET_KEY_FILE = "secret_key"
+KEYRING_FILE = "keyring.json"
+
+
+class ConfigError(RuntimeError):
+    """The service cannot start with the settings it was given; the message says how to fix it."""
+
+
+def _env_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"expected a yes/no value, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the service reads, with its embedded-mode default."""
+
+    instance_path: Path = field(default_factory=lambda: Path("instance").resolve())
+    database_url: str = ""
+    secret_key: str = ""
+    testing: bool = False
+    demo: bool = False
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    token_ttl_hours: int = 12
+    proxy_count: int = 0
+    throttle_window_minutes: int = 15
+    throttle_account_failures: int = 5
+    throttle_address_failures: int = 20
+    cookie_secure: bool = True
+    default_locale: str = "zh_CN"
+    keyring_path: Path | None = None
+    keyring_env: str = ""
+    questionnaire_dirs: str = ""
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Where the embedded database lives."""
+        return self.instance_path / "wellbeing.db"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database URL, or the embedded SQLite file."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def effective_keyring_path(self) -> Path:
+        """The keyring file, by default inside the instance folder."""
+        return self.keyring_path or self.instance_path / KEYRING_FILE
+
+
+_ENV_NAMES: dict[str, str] = {
+    "instance_path": "WELLBEING_INSTANCE_PATH",
+    "database_url": "WELLBEING_DATABASE_URL",
+    "secret_key": "WELLBEING_SECRET_KEY",
+    "demo": "WELLBEING_DEMO",
+    "session_idle_minutes": "WELLBEING_SESSION_IDLE_MINUTES",
+    "session_absolute_hours": "WELLBEING_SESSION_ABSOLUTE_HOURS",
+    "token_ttl_hours": "WELLBEING_TOKEN_TTL_HOURS",
+    "proxy_count": "WELLBEING_PROXY_COUNT",
+    "throttle_window_minutes": "WELLBEING_THROTTLE_WINDOW_MINUTES",
+    "throttle_account_failures": "WELLBEING_THROTTLE_ACCOUNT_FAILURES",
+    "throttle_address_failures": "WELLBEING_THROTTLE_ADDRESS_FAILURES",
+    "cookie_secure": "WELLBEING_COOKIE_SECURE",
+    "default_locale": "WELLBEING_DEFAULT_LOCALE",
+    "keyring_path": "WELLBEING_KEYRING_PATH",
+    "keyring_env": "WELLBEING_KEYRING",
+    "questionnaire_dirs": "WELLBEING_QUESTIONNAIRE_DIRS",
+}
+
+
+def _convert(name: str, raw: Any) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if not isinstance(raw, str):
+        return raw
+    if kind == "bool":
+        return _env_bool(raw)
+    if kind == "int":
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{_ENV_NAMES.get(name, name)} must be a whole number") from exc
+    if kind in {"Path", "Path | None"}:
+        return Path(raw).resolve() if raw else None
+    return raw
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read settings from the environment, then apply explicit overrides (lower-case names)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name, var in _ENV_NAMES.items():
+        if var in env:
+            values[name] = _convert(name, env[var])
+    for name, raw in (overrides or {}).items():
+        values[name.lower()] = _convert(name.lower(), raw)
+    if values.get("instance_path") is None:
+        values.pop("instance_path", None)
+    settings = Settings(**values)
+    if settings.demo and "cookie_secure" not in values:
+        settings = replace(settings, cookie_secure=False)
+    return replace(settings, secret_key=settings.secret_key or _read_secret_file(settings))
+
+
+def _read_secret_file(settings: Settings) -> str:
+    path = settings.instance_path / SECRET_KEY_FILE
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+
+
+def require_secret_key(settings: Settings) -> None:
+    """Stop start-up when no secret key is configured (tests excepted)."""
+    if settings.secret_key or settings.testing:
+        return
+    raise ConfigError(
+        "No secret key is configured. Run `wellbeing init` to create "
+        f"{settings.instance_path / SECRET_KEY_FILE} (mode 0600), "
+        "or set WELLBEING_SECRET_KEY to a long random value."
+    )

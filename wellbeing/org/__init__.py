@@ -1,0 +1,1 @@
+"""Organisation: units (a tree), users, roles and their scopes."""

@@ -1,0 +1,27 @@
+"""Server-rendered pages (Jinja), mobile-first, zh-CN by default; no asset from a CDN."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from wellbeing.web.context import init_request_session
+from wellbeing.web.errors import init_errors
+from wellbeing.web.i18n import init_i18n
+from wellbeing.web.security import init_security
+
+csrf = CSRFProtect()
+
+
+def init_web_layer(app: Flask) -> None:
+    """Wire sessions, CSRF, language, security hooks, error pages and the page blueprints."""
+    from wellbeing.web.auth_views import bp as auth_bp
+    from wellbeing.web.home import bp as home_bp
+
+    init_request_session(app)
+    csrf.init_app(app)
+    init_i18n(app)
+    init_security(app)
+    init_errors(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)

@@ -1,0 +1,91 @@
+"""Sign-in, sign-out and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from wellbeing.auth import service as auth_service
+from wellbeing.auth.access import public, signed_in
+from wellbeing.auth.errors import BadCredentials, Throttled
+from wellbeing.org.models import LOCALES
+from wellbeing.web.context import client_address, current_user, db
+from wellbeing.web.security import SESSION_KEY, throttle_policy
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+    if not target:
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@bp.get("/login")
+@public
+def login() -> ResponseReturnValue:
+    """The sign-in form."""
+    if current_user() is not None:
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("login.html", next=request.args.get("next", ""))
+
+
+@bp.post("/login")
+@public
+def login_submit() -> ResponseReturnValue:
+    """Check credentials, then start a fresh server-side session."""
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    next_url = request.form.get("next", "")
+    try:
+        user = auth_service.authenticate(
+            db(), username, password, client_address(), throttle_policy()
+        )
+    except Throttled:
+        db().commit()
+        message = _("Too many attempts. Please wait a few minutes and try again.")
+        return render_template("login.html", error=message, next=next_url, username=username), 429
+    except BadCredentials:
+        db().commit()
+        message = _("The username or password is not correct.")
+        return render_template("login.html", error=message, next=next_url, username=username), 401
+    raw = auth_service.start_web_session(db(), user)
+    db().commit()
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = raw
+    return redirect(safe_next(next_url))
+
+
+@bp.post("/logout")
+@signed_in
+def logout() -> ResponseReturnValue:
+    """Sign out: every session of this user ends, so a copied cookie stops working too."""
+    user = current_user()
+    if user is not None:
+        auth_service.end_web_sessions(db(), user)
+        db().commit()
+    session.clear()
+    flash(_("You have signed out."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/lang")
+@public
+def switch_language() -> ResponseReturnValue:
+    """Switch between 中文 and English; remembered on the account when signed in."""
+    lang = request.form.get("lang", "")
+    if lang in LOCALES:
+        session["lang"] = lang
+        user = current_user()
+        if user is not None:
+            user.locale = lang
+            db().commit()
+    return redirect(safe_next(request.form.get("next")))

@@ -1,0 +1,56 @@
+"""Per-request helpers shared by the web pages and the API: settings, database session, user."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from sqlalchemy.orm import Session
+
+from wellbeing.config import Settings
+from wellbeing.db import Database
+from wellbeing.org.models import User
+
+
+def settings() -> Settings:
+    """The app's settings."""
+    value: Settings = current_app.extensions["wellbeing.settings"]
+    return value
+
+
+def database() -> Database:
+    """The app's database."""
+    value: Database = current_app.extensions["wellbeing.db"]
+    return value
+
+
+def db() -> Session:
+    """The request's database session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = database().session_factory()
+    session: Session = g.db_session
+    return session
+
+
+def current_user() -> User | None:
+    """The signed-in user of this request, if any."""
+    user: User | None = g.get("user")
+    return user
+
+
+def client_address() -> str:
+    """The client's address; proxies' X-Forwarded-For is honoured only via ProxyFix when set."""
+    return request.remote_addr or "unknown"
+
+
+def is_api_request() -> bool:
+    """Whether this request is for the JSON API."""
+    return request.path.startswith("/api/")
+
+
+def init_request_session(app: Flask) -> None:
+    """Close (and roll back anything uncommitted in) the request's session at teardown."""
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()

@@ -1,0 +1,73 @@
+"""Errors become JSON on the API and friendly pages on the web; never a stack trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from wellbeing.web.context import is_api_request
+
+MESSAGES: dict[int, tuple[str, Any]] = {
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthorized", _l("Please sign in; the credentials given were not recognised.")),
+    403: ("forbidden", _l("You do not have access to this.")),
+    404: ("not_found", _l("This page or record does not exist.")),
+    405: ("method_not_allowed", _l("This action is not allowed here.")),
+    409: ("conflict", _l("This conflicts with the current state.")),
+    413: ("too_large", _l("What was sent is too large.")),
+    415: ("unsupported_media_type", _l("Please send JSON.")),
+    422: ("invalid", _l("Some of what was sent is not valid.")),
+    429: ("too_many_attempts", _l("Too many attempts. Please wait a few minutes and try again.")),
+    500: ("server_error", _l("Something went wrong on our side. Please try again later.")),
+    503: ("unavailable", _l("The service is briefly unavailable. Please try again shortly.")),
+}
+
+
+class ApiError(Exception):
+    """An error with a status, a stable code and a message in the user's language."""
+
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def json_error(status: int, code: str, message: str, **details: Any) -> ResponseReturnValue:
+    """The API's error body: {"error": {"code", "message", …details}}."""
+    return jsonify({"error": {"code": code, "message": message, **details}}), status
+
+
+def _respond(status: int, message: str | None = None) -> ResponseReturnValue:
+    code, default = MESSAGES.get(status, MESSAGES[500])
+    text = message or str(default)
+    if is_api_request():
+        return json_error(status, code, text)
+    return render_template("error.html", status=status, message=text), status
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> ResponseReturnValue:
+        return json_error(exc.status, exc.code, exc.message, **exc.details)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_exc: CSRFError) -> ResponseReturnValue:
+        return _respond(400, str(_l("This form has expired. Please go back and try again.")))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> ResponseReturnValue:
+        return _respond(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
+        app.logger.error("unhandled %s on request", type(exc).__name__)
+        return _respond(InternalServerError.code)

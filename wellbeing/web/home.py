@@ -1,0 +1,29 @@
+"""The home page: for each role the user holds, what they can do next."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+
+from wellbeing.auth.access import signed_in
+from wellbeing.auth.policy import scope_units
+from wellbeing.org.models import Role
+from wellbeing.web.context import current_user
+
+bp = Blueprint("home", __name__)
+
+ROLE_ORDER = (Role.OFFICER, Role.COUNSELLOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
+
+
+@bp.get("/")
+@signed_in
+def index() -> ResponseReturnValue:
+    """One card per role held, each listing that role's next steps and scope."""
+    user = current_user()
+    assert user is not None  # guaranteed by the access rule  # noqa: S101
+    cards = [
+        {"role": role.value, "scopes": scope_units(user, role)}
+        for role in ROLE_ORDER
+        if role in user.roles
+    ]
+    return render_template("home.html", user=user, cards=cards)

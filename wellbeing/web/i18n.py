@@ -1,0 +1,32 @@
+"""Language: zh-CN by default, English on request; the signed-in user's choice is remembered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import Babel
+
+from wellbeing.org.models import LOCALES
+from wellbeing.web.context import current_user, settings
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def select_locale() -> str:
+    """`?lang=` for this request, else the user's saved locale, else the browser session's."""
+    asked = request.args.get("lang")
+    if asked in LOCALES:
+        return asked
+    user = current_user()
+    if user is not None and user.locale in LOCALES:
+        return user.locale
+    chosen = session.get("lang")
+    if isinstance(chosen, str) and chosen in LOCALES:
+        return chosen
+    return settings().default_locale
+
+
+def init_i18n(app: Flask) -> None:
+    """Set up Flask-Babel with the compiled catalogues inside the package."""
+    Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
