@@ -1,7 +1,7 @@
 """Encrypted storage: keyring, envelope encryption (AES-256-GCM), rotation helpers.
 
 A pure package: it imports nothing else of `wellbeing`, touches no database and knows nothing of
-Flask (in particular nothing here derives from the web secret key).
+the web layer; no key here derives from the web session secret, so rotating that cannot lose data.
 """
 
 from wellbeing.crypto.envelope import (
