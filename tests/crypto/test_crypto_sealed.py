@@ -18,6 +18,7 @@ from wellbeing.crypto import (
     KeyringError,
     TamperedError,
     new_keyring,
+    rewrap,
 )
 from wellbeing.sealed import (
     UNREADABLE,
@@ -257,20 +258,20 @@ def test_crash_inside_a_batch_rolls_that_batch_back(
 ) -> None:
     add_notes(factory, 250)
     rotated = promote_new(keyring)
-    real_rewrap, done = sealed.rewrap, []
+    done: list[int] = []
 
     def failing_rewrap(ring: Keyring, blob: bytes) -> bytes:
         if len(done) == 150:
             raise MemoryError("injected")
         done.append(1)
-        return real_rewrap(ring, blob)
+        return rewrap(ring, blob)
 
     monkeypatch.setattr(sealed, "rewrap", failing_rewrap)
     with pytest.raises(MemoryError):
         rotate_all(factory, rotated, Base.metadata, batch_size=100)
     with factory() as session:
         assert count_by_kek(session, Base.metadata)[rotated.primary_id] == 100  # batch 2 undone
-    monkeypatch.setattr(sealed, "rewrap", real_rewrap)
+    monkeypatch.setattr(sealed, "rewrap", rewrap)
     assert rotate_all(factory, rotated, Base.metadata, batch_size=100).complete
     with factory() as session:
         assert count_by_kek(session, Base.metadata) == {rotated.primary_id: 334}
