@@ -122,6 +122,7 @@ class SealedColumn:
         info = self._info()
         keyring = active_keyring()  # fail closed before touching the record
         if getattr(obj, "id", None) is None:
+            _require_string_id(info)
             obj.id = new_id()  # type: ignore[attr-defined]
         setattr(obj, info.column, seal_json(keyring, value, self.binding_for(obj)))
 
@@ -142,6 +143,13 @@ class SealedColumn:
         if self.info is None:
             raise TypeError("sealed_column() must be assigned in a class body")
         return self.info
+
+
+def _require_string_id(info: SealedColumnInfo) -> None:
+    # The binding needs the record id before the first flush, so ids are made client-side.
+    key = info.table.c.get("id")
+    if key is None or not key.primary_key or key.type.python_type is not str:
+        raise TypeError(f"{info.model.__name__} needs a string primary key `id` (default=new_id)")
 
 
 def sealed_column(purpose: str, *, owner: str | None = None, nullable: bool = False) -> Any:

@@ -119,6 +119,23 @@ def test_id_is_assigned_before_sealing(keyring: Keyring) -> None:
     assert note.payload == [1, 2]
 
 
+def test_constructor_keywords_seal_in_order(keyring: Keyring) -> None:
+    note = Note(officer_id="o1", payload={"gad7": 3})
+    assert note.payload == {"gad7": 3}
+
+
+class IntegerKeyed(OtherBase):
+    __tablename__ = "crypto_test_int"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payload = sealed_column("test.int")
+
+
+def test_integer_ids_are_refused(keyring: Keyring) -> None:
+    with pytest.raises(TypeError, match="string primary key"):
+        IntegerKeyed().payload = {"x": 1}
+
+
 def test_unset_nullable_column_reads_none(keyring: Keyring) -> None:
     note = Note(officer_id="o1")
     note.payload = {}
