@@ -66,12 +66,12 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     for path in paths or (None,):
         try:
             checked += validate_path(path)
-        except CatalogueError as error:
-            errors.extend(error.errors)
-        except DefinitionError as error:
-            errors.append(error)
-    for error in errors:
-        click.echo(str(error), err=True)
+        except CatalogueError as refused:
+            errors.extend(refused.errors)
+        except DefinitionError as refused_file:
+            errors.append(refused_file)
+    for problem in errors:
+        click.echo(str(problem), err=True)
     if errors:
         raise SystemExit(EXIT_INVALID_DEFINITION)
     click.echo(f"ok: {checked} definition(s) valid")
