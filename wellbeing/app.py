@@ -21,7 +21,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     engine = overrides.pop("engine", None)
     settings = load_settings(overrides)
     require_secret_key(settings)
-    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
     init_settings(app, settings)
     init_database(app, settings, engine)
     init_web(app)

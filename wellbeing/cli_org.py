@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -42,7 +43,7 @@ def users() -> None:
 
 
 def _read_password() -> str:
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < 10:
         raise click.UsageError("the password must be at least 10 characters")
     return password
@@ -72,8 +73,15 @@ def users_add(
     with org_transaction() as session:
         grants = [org_service.parse_grant(text) for text in roles]
         org_service.add_user(
-            session, username, unit_code=unit_code, grants=grants, display_name=display_name,
-            password=password, locale=locale, phone=phone, email=email,
+            session,
+            username,
+            unit_code=unit_code,
+            grants=grants,
+            display_name=display_name,
+            password=password,
+            locale=locale,
+            phone=phone,
+            email=email,
         )
     click.echo(f"added user {username}")
 

@@ -1,4 +1,4 @@
-"""One source of "now" so that deadlines, timeouts and jobs can be tested under a controlled clock."""
+"""One source of "now", so deadlines, timeouts and jobs can be tested under a controlled clock."""
 
 from __future__ import annotations
 
@@ -15,5 +15,5 @@ def utcnow() -> datetime:
 
 def set_clock(now: Callable[[], datetime] | None) -> None:
     """Replace the clock (tests only); None restores the real one."""
-    global _now  # noqa: PLW0603 - a deliberate, single, test-only seam
+    global _now
     _now = now if now is not None else (lambda: datetime.now(UTC))

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from wellbeing.org import service as org_service
-from wellbeing.org.service import GrantSpec
 from wellbeing.org.models import Role
+from wellbeing.org.service import GrantSpec
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed demo credentials, never production
 
@@ -25,7 +25,24 @@ TEAMS = [("T1", "社区警务队", "Community Policing Team"), ("T2", "巡逻队
 OFFICERS_PER_TEAM = 10
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "霞",
+]
 
 
 @dataclass(frozen=True)
@@ -51,8 +68,13 @@ def _ensure_user(
 ) -> None:
     if org_service.find_user(session, username) is None:
         org_service.add_user(
-            session, username, unit_code=unit, grants=grants, display_name=name,
-            password=DEMO_PASSWORD, phone=f"138{abs(hash(username)) % 10**8:08d}",
+            session,
+            username,
+            unit_code=unit,
+            grants=grants,
+            display_name=name,
+            password=DEMO_PASSWORD,
+            phone=f"138{abs(hash(username)) % 10**8:08d}",
         )
 
 
@@ -67,8 +89,11 @@ def create_demo_organisation(session: Session) -> list[DemoLogin]:
             for _ in range(OFFICERS_PER_TEAM):
                 index += 1
                 _ensure_user(
-                    session, f"officer{index:02d}", f"{code}-{team}",
-                    [GrantSpec(Role.OFFICER, None)], _display_name(index),
+                    session,
+                    f"officer{index:02d}",
+                    f"{code}-{team}",
+                    [GrantSpec(Role.OFFICER, None)],
+                    _display_name(index),
                 )
     staff = [
         ("counsellor1", BUREAU[0], [GrantSpec(Role.COUNSELLOR, BUREAU[0])], "心理咨询师 林晓"),

@@ -194,12 +194,13 @@ def _read_csv(text: str, columns: Iterable[str]) -> list[tuple[int, dict[str, st
     if required:
         raise ImportRejected([(1, f"header lacks column(s): {', '.join(required)}")])
     return [
-        (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
-        for row in reader
+        (reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader
     ]
 
 
-def _import_rows(session: Session, rows: list[tuple[int, dict[str, str]]], apply_row: RowApplier) -> int:
+def _import_rows(
+    session: Session, rows: list[tuple[int, dict[str, str]]], apply_row: RowApplier
+) -> int:
     """Apply every row inside one savepoint; any bad row rolls all of them back."""
     problems: list[tuple[int, str]] = []
     savepoint = session.begin_nested()

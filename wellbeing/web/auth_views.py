@@ -56,11 +56,16 @@ def login_submit() -> ResponseReturnValue:
         db().commit()
         message = _("The username or password is not correct.")
         return render_template("login.html", error=message, next=next_url, username=username), 401
+    chosen_language = session.get("lang")
+    if chosen_language in LOCALES:  # a language picked on the sign-in page is kept
+        user.locale = chosen_language
     raw = auth_service.start_web_session(db(), user)
     db().commit()
-    session.clear()
+    session.clear()  # a fresh session at sign-in: nothing carried over but the language
     session.permanent = True
     session[SESSION_KEY] = raw
+    if chosen_language in LOCALES:
+        session["lang"] = chosen_language
     return redirect(safe_next(next_url))
 
 

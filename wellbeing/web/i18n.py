@@ -30,3 +30,20 @@ def select_locale() -> str:
 def init_i18n(app: Flask) -> None:
     """Set up Flask-Babel with the compiled catalogues inside the package."""
     Babel(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    init_template_language(app)
+
+
+def current_language() -> str:
+    """The language of this request as one of LOCALES ("zh_CN" or "en")."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh_CN"
+
+
+def init_template_language(app: Flask) -> None:
+    """Expose `lang` ("zh_CN" or "en") to every template."""
+
+    @app.context_processor
+    def _language() -> dict[str, str]:
+        return {"lang": current_language()}

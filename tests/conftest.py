@@ -1,0 +1,223 @@
+"""Shared fixtures: one schema per test session (built by the migrations), each test inside a
+transaction that is rolled back, and small factories for units and users.
+
+WELLBEING_TEST_DATABASE_URL selects PostgreSQL; otherwise a temporary SQLite file is used.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from wellbeing import clock
+from wellbeing.app import create_app
+from wellbeing.db import make_engine
+from wellbeing.migrate import upgrade_to_head
+from wellbeing.org import service as org_service
+from wellbeing.org.models import Role, User
+
+TEST_PASSWORD = "insecure-test-password"
+TEST_SECRET = "insecure-test-secret-key-0123456789"
+
+
+def reset_database(engine: Engine) -> None:
+    """Start PostgreSQL from an empty schema so the migrations build everything."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The test database: PostgreSQL when configured, else a fresh SQLite file."""
+    configured = os.environ.get("WELLBEING_TEST_DATABASE_URL")
+    if configured:
+        return configured
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The session-wide engine, schema built once by running the migrations."""
+    built = make_engine(database_url)
+    reset_database(built)
+    upgrade_to_head(built)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_config(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The settings every test app starts from."""
+    return {
+        "testing": True,
+        "secret_key": TEST_SECRET,
+        "engine": engine,
+        "cookie_secure": False,  # the test client speaks plain HTTP
+        "instance_path": str(tmp_path_factory.mktemp("instance")),
+    }
+
+
+@pytest.fixture(scope="session")
+def app(app_config: dict[str, Any]) -> Flask:
+    """The app under test."""
+    return create_app(app_config)
+
+
+@pytest.fixture
+def make_app(app_config: dict[str, Any], db_session: Session) -> Callable[..., Flask]:
+    """Build another app with some settings changed, joined to the test's transaction."""
+
+    def build(**overrides: Any) -> Flask:
+        built = create_app({**app_config, **overrides})
+        _join(built, db_session.get_bind())  # type: ignore[arg-type]
+        return built
+
+    return build
+
+
+def _join(flask_app: Flask, connection: Any) -> None:
+    flask_app.extensions["wellbeing.db"].session_factory.configure(
+        bind=connection, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def db_session(app: Flask, engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; the app joins it."""
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = app.extensions["wellbeing.db"].session_factory
+    _join(app, connection)
+    session = factory()
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+        factory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Session) -> FlaskClient:
+    """A test client whose requests run inside the test's transaction."""
+    return app.test_client()
+
+
+@pytest.fixture
+def org(db_session: Session) -> dict[str, Any]:
+    """A small tree: BUR → ST1 → ST1-T1, ST1-T2; BUR → ST2 → ST2-T1."""
+    units = {}
+    for code, parent in [
+        ("BUR", None),
+        ("ST1", "BUR"),
+        ("ST1-T1", "ST1"),
+        ("ST1-T2", "ST1"),
+        ("ST2", "BUR"),
+        ("ST2-T1", "ST2"),
+    ]:
+        units[code] = org_service.add_unit(db_session, code, f"单位{code}", f"Unit {code}", parent)
+    db_session.flush()
+    return units
+
+
+@pytest.fixture
+def make_user(db_session: Session, org: dict[str, Any]) -> Callable[..., User]:
+    """Create a user: make_user(role="leader", unit="ST1", scope="ST1", locale="en")."""
+    counter = iter(range(1, 10_000))
+
+    def build(
+        role: str = "officer",
+        unit: str = "ST1-T1",
+        scope: str | None = None,
+        *,
+        username: str | None = None,
+        password: str = TEST_PASSWORD,
+        locale: str = "zh_CN",
+        extra_roles: tuple[str, ...] = (),
+    ) -> User:
+        if Role(role).needs_scope and scope is None:
+            scope = unit
+        specs = [f"{role}:{scope}" if scope else role, *extra_roles]
+        grants = [org_service.parse_grant(spec) for spec in specs]
+        user = org_service.add_user(
+            db_session,
+            username or f"{role}{next(counter)}",
+            unit_code=unit,
+            grants=grants,
+            password=password,
+            locale=locale,
+            display_name=f"Test {role}",
+        )
+        db_session.flush()
+        return user
+
+    return build
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(client: FlaskClient, path: str = "/login") -> str:
+    """Fetch a page and return its CSRF token."""
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_PATTERN.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def login() -> Callable[..., Any]:
+    """Sign a test client in through the real login form."""
+
+    def sign_in(client: FlaskClient, username: str, password: str = TEST_PASSWORD) -> Any:
+        token = csrf_from(client)
+        return client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def csrf() -> Callable[[FlaskClient, str], str]:
+    """csrf(client, path): the CSRF token from a page."""
+    return csrf_from
+
+
+class ControlledClock:
+    """A clock tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+    def advance(self, **delta: float) -> None:
+        """Move time forward."""
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[ControlledClock]:
+    """Replace the service's clock for one test."""
+    controlled = ControlledClock()
+    clock.set_clock(lambda: controlled.now)
+    yield controlled
+    clock.set_clock(None)
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The repository's top folder."""
+    return Path(__file__).resolve().parent.parent
