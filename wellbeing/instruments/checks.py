@@ -114,6 +114,16 @@ def _check_score_specs(definition: Definition) -> Iterator[Problem]:
 
 
 def _check_spec(definition: Definition, spec: ScoreSpec, path: str) -> Iterator[Problem]:
+    problems = list(_spec_problems(definition, spec, path))
+    yield from problems
+    if spec.declared_range is not None and not problems:
+        actual = spec_range(definition, spec)
+        if actual != spec.declared_range:
+            shown = [_show(value) for value in actual]
+            yield Problem(f"{path}.range", f"declared range differs from the computed {shown}")
+
+
+def _spec_problems(definition: Definition, spec: ScoreSpec, path: str) -> Iterator[Problem]:
     method = METHODS.get(spec.method)
     if method is None:
         yield Problem(f"{path}.method", f"unknown method {spec.method!r}; known: {sorted(METHODS)}")
@@ -122,13 +132,7 @@ def _check_spec(definition: Definition, spec: ScoreSpec, path: str) -> Iterator[
         yield Problem(f"{path}.params", f"method {spec.method!r} needs parameter {name!r}")
     for name in sorted(set(spec.params) - method.required - method.optional):
         yield Problem(f"{path}.params.{name}", f"not a parameter of method {spec.method!r}")
-    item_problems = list(_check_spec_items(definition, spec, path))
-    yield from item_problems
-    if spec.declared_range is not None and not item_problems:
-        actual = spec_range(definition, spec)
-        if actual != spec.declared_range:
-            shown = [_show(value) for value in actual]
-            yield Problem(f"{path}.range", f"declared range differs from the computed {shown}")
+    yield from _check_spec_items(definition, spec, path)
 
 
 def _check_spec_items(definition: Definition, spec: ScoreSpec, path: str) -> Iterator[Problem]:
@@ -173,7 +177,7 @@ def _check_range_bands(definition: Definition) -> Iterator[Problem]:
     if total is None or not METHODS.get(total.method, METHODS["none"]).integral:
         yield Problem("scoring.bands", "range bands need an integer-valued total")
         return
-    if total.method not in METHODS or any(i not in definition.item_ids for i in total.items):
+    if any(_spec_problems(definition, total, "")):
         return  # reported by _check_score_specs
     low, high = spec_range(definition, total)
     expected = low
