@@ -160,7 +160,8 @@ def test_bands_and_flags_match_the_issue(instrument_id: str) -> None:
 def test_feedback_and_texts_are_bilingual(instrument_id: str) -> None:
     defn = definition(instrument_id)
     for band in defn.bands:
-        assert band.feedback["zh-CN"] and band.feedback["en"]
+        assert band.feedback["zh-CN"]
+        assert band.feedback["en"]
     for item in defn.items:
         assert (item.text is not None) == defn.texts_supplied
 
