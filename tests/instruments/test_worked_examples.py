@@ -131,7 +131,7 @@ EXAMPLES: list[tuple[str, str, str, dict[str, Any]]] = [
             "subscales": {"personal": 75, "work": 85.71, "client": 4.17},
         },
     ),
-    # fanque.com.cn / Chinese norm conventions: GSI = total/90, PSDI = (total - negatives)/positives.
+    # fanque.com.cn (Chinese convention): GSI = total/90, PSDI = (total - negatives)/positives.
     (
         "scl90 all 2",
         "scl90",
