@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from tests.instruments.conftest import INSTRUMENT_IDS, definition
+from tests.instruments.helpers import INSTRUMENT_IDS, definition
 from wellbeing.instruments.cli import instruments_cli
 
 

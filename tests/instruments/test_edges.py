@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from tests.instruments.conftest import (
+from tests.instruments.helpers import (
     INSTRUMENT_IDS,
     all_max,
     all_min,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 
-from tests.instruments.conftest import INSTRUMENT_IDS, definition
+from tests.instruments.helpers import INSTRUMENT_IDS, definition
 from wellbeing.instruments.fhir import export_questionnaire
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from tests.instruments.conftest import BUILTIN, INSTRUMENT_IDS, definition
+from tests.instruments.helpers import BUILTIN, INSTRUMENT_IDS, definition
 from wellbeing.instruments import content_hash, load_definition
 from wellbeing.instruments.registry import BUILTIN_DIR, list_files
 

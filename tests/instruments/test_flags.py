@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.instruments.conftest import Answers, all_min, definition
+from tests.instruments.helpers import Answers, all_min, definition
 from wellbeing.instruments import score
 from wellbeing.instruments.conditions import evaluate
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.instruments.conftest import definition
+from tests.instruments.helpers import definition
 from wellbeing.instruments import DefinitionError, load_definition
 
 Mutation = Callable[[dict[str, Any]], None]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.instruments.conftest import INSTRUMENT_IDS, Answers, all_max, all_min, definition
+from tests.instruments.helpers import INSTRUMENT_IDS, Answers, all_max, all_min, definition
 from wellbeing.instruments import score
 from wellbeing.instruments.numbers import round_half_up
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.instruments.conftest import INSTRUMENT_IDS, Answers, definition
+from tests.instruments.helpers import INSTRUMENT_IDS, Answers, definition
 from wellbeing.instruments import Definition, score
 from wellbeing.instruments.checks import spec_range
 from wellbeing.instruments.conditions import evaluate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.instruments.conftest import definition
+from tests.instruments.helpers import definition
 from wellbeing.instruments import AnswerError, find_problems, parse_answer_list, score
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.instruments.conftest import definition
+from tests.instruments.helpers import definition
 from wellbeing.instruments import parse_answer_list, score
 
 EXAMPLES: list[tuple[str, str, str, dict[str, Any]]] = [

@@ -1,25 +1,17 @@
-"""Shared fixtures and helpers for the instrument tests (no database, no Flask)."""
+"""Shared helpers for the instrument tests (no database, no Flask)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
 
-import pytest
-
-from wellbeing.instruments import Catalogue, Definition, Item, load_catalogue
+from wellbeing.instruments import Definition, Item, load_catalogue
 from wellbeing.instruments.conditions import evaluate
 from wellbeing.instruments.registry import BUILTIN_DIR
 
 BUILTIN = load_catalogue([BUILTIN_DIR])
 INSTRUMENT_IDS = sorted(BUILTIN.definitions)
 Answers = dict[str, int | None]
-
-
-@pytest.fixture(scope="session")
-def catalogue() -> Catalogue:
-    """The built-in catalogue, independent of WELLBEING_QUESTIONNAIRE_DIRS."""
-    return BUILTIN
 
 
 def definition(instrument_id: str) -> Definition:
