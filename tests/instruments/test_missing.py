@@ -129,7 +129,9 @@ def test_audit_never_drinker_is_complete_with_skipped_items() -> None:
 
 def test_pcptsd5_exposure_denied_is_complete_with_zero() -> None:
     result = score(definition("pcptsd5"), {"q1": 0})
-    assert (result.complete, result.total, result.band) == (True, 0, "negative")
+    assert result.complete
+    assert result.total == 0
+    assert result.band == "negative"
 
 
 def test_pcptsd5_exposed_with_missing_item_is_incomplete() -> None:
