@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from wellbeing import clock
 from wellbeing.app import create_app
+from wellbeing.crypto import new_keyring
 from wellbeing.db import make_engine
 from wellbeing.migrate import upgrade_to_head
 from wellbeing.org import service as org_service
@@ -66,6 +67,7 @@ def app_config(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict
         "engine": engine,
         "cookie_secure": False,  # the test client speaks plain HTTP
         "instance_path": str(tmp_path_factory.mktemp("instance")),
+        "keyring": new_keyring(),
     }
 
 

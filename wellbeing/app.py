@@ -8,17 +8,22 @@ from typing import Any
 
 from flask import Flask
 
-from wellbeing.config import Settings, load_settings, require_secret_key
+from wellbeing.config import ConfigError, Settings, load_settings, require_secret_key
+from wellbeing.crypto import Keyring, KeyringError, select_provider
 from wellbeing.db import Database, make_engine
+from wellbeing.instruments import CatalogueError, load_catalogue, questionnaire_dirs
+from wellbeing.sealed import set_active_keyring
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment plus `config` overrides (lower-case names).
 
-    Tests may pass `engine` (an existing SQLAlchemy engine) to share one schema.
+    Tests may pass `engine` (an existing SQLAlchemy engine) to share one schema and `keyring`
+    (a Keyring) instead of loading one.
     """
     overrides = dict(config or {})
     engine = overrides.pop("engine", None)
+    keyring = overrides.pop("keyring", None)
     settings = load_settings(overrides)
     require_secret_key(settings)
     app = Flask(
@@ -29,6 +34,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     init_settings(app, settings)
     init_database(app, settings, engine)
+    init_crypto(settings, keyring)
+    init_instruments(app, settings)
     init_web(app)
     return app
 
@@ -55,6 +62,25 @@ def init_database(app: Flask, settings: Settings, engine: Any = None) -> None:
     app.extensions["wellbeing.db"] = Database.for_engine(
         engine or make_engine(settings.effective_database_url)
     )
+
+
+def init_crypto(settings: Settings, keyring: Keyring | None = None) -> None:
+    """Load the keyring (file or WELLBEING_KEYRING); without one the service does not start."""
+    if keyring is None:
+        try:
+            keyring = select_provider(settings.effective_keyring_path).load()
+        except KeyringError as exc:
+            raise ConfigError(str(exc)) from exc
+    set_active_keyring(keyring)
+
+
+def init_instruments(app: Flask, settings: Settings) -> None:
+    """Load and validate every questionnaire definition (a bad file stops start-up)."""
+    try:
+        catalogue = load_catalogue(questionnaire_dirs(settings.questionnaire_dirs))
+    except CatalogueError as exc:
+        raise ConfigError(str(exc)) from exc
+    app.extensions["wellbeing.catalogue"] = catalogue
 
 
 def init_web(app: Flask) -> None:

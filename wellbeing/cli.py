@@ -63,11 +63,15 @@ def init() -> None:
 
 def register_commands() -> None:
     """Attach each domain's command groups."""
+    from wellbeing.audit.cli import audit
+    from wellbeing.cli_keys import keys
     from wellbeing.cli_org import units, users
     from wellbeing.cli_serve import demo, serve
+    from wellbeing.instruments.cli import instruments_cli
 
-    for command in (units, users, demo, serve):
+    for command in (units, users, keys, instruments_cli, demo, serve):
         cli.add_command(command)
+    cli.add_command(audit)
 
 
 register_commands()

@@ -14,6 +14,7 @@ from typing import Any
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 KEYRING_FILE = "keyring.json"
+MIN_AUDIT_RETENTION_DAYS = 183
 
 
 class ConfigError(RuntimeError):
@@ -48,8 +49,25 @@ class Settings:
     cookie_secure: bool = True
     default_locale: str = "zh_CN"
     keyring_path: Path | None = None
-    keyring_env: str = ""
     questionnaire_dirs: str = ""
+    notify_adapter: str = "log"
+    notify_channels: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    scheduler_lease_seconds: int = 30
+    serve_scheduler: str = "auto"
+    audit_retention_days: int = 400
+
+    def __post_init__(self) -> None:
+        if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS:
+            raise ConfigError(
+                f"WELLBEING_AUDIT_RETENTION_DAYS must be at least {MIN_AUDIT_RETENTION_DAYS} "
+                "(six months): the audit log is evidence"
+            )
 
     @property
     def sqlite_path(self) -> Path:
@@ -82,8 +100,18 @@ _ENV_NAMES: dict[str, str] = {
     "cookie_secure": "WELLBEING_COOKIE_SECURE",
     "default_locale": "WELLBEING_DEFAULT_LOCALE",
     "keyring_path": "WELLBEING_KEYRING_PATH",
-    "keyring_env": "WELLBEING_KEYRING",
     "questionnaire_dirs": "WELLBEING_QUESTIONNAIRE_DIRS",
+    "notify_adapter": "WELLBEING_NOTIFY_ADAPTER",
+    "notify_channels": "WELLBEING_NOTIFY_CHANNELS",
+    "smtp_host": "WELLBEING_SMTP_HOST",
+    "smtp_port": "WELLBEING_SMTP_PORT",
+    "smtp_user": "WELLBEING_SMTP_USER",
+    "smtp_password": "WELLBEING_SMTP_PASSWORD",
+    "smtp_from": "WELLBEING_SMTP_FROM",
+    "smtp_starttls": "WELLBEING_SMTP_STARTTLS",
+    "scheduler_lease_seconds": "WELLBEING_SCHEDULER_LEASE_SECONDS",
+    "serve_scheduler": "WELLBEING_SERVE_SCHEDULER",
+    "audit_retention_days": "WELLBEING_AUDIT_RETENTION_DAYS",
 }
 
 

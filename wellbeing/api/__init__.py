@@ -8,7 +8,9 @@ from flask import Flask
 def init_api(app: Flask) -> None:
     """Register the API blueprints, exempt from CSRF (cookies are ignored on the API)."""
     from wellbeing.api.auth import bp as auth_bp
+    from wellbeing.api.screening import bp as screening_bp
     from wellbeing.web import csrf
 
-    csrf.exempt(auth_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in (auth_bp, screening_bp):
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)

@@ -7,12 +7,19 @@ from sqlalchemy.orm import Session
 
 from wellbeing.config import Settings
 from wellbeing.db import Database
+from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
 
 
 def settings() -> Settings:
     """The app's settings."""
     value: Settings = current_app.extensions["wellbeing.settings"]
+    return value
+
+
+def catalogue() -> Catalogue:
+    """The loaded questionnaire definitions."""
+    value: Catalogue = current_app.extensions["wellbeing.catalogue"]
     return value
 
 

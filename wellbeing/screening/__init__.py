@@ -1,0 +1,1 @@
+"""Screening: campaigns, waves, incident follow-ups, assignments, consent, drafts, submissions."""

@@ -1,0 +1,48 @@
+"""Consent to screening, recorded per version of the consent text."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wellbeing.clock import utcnow
+from wellbeing.org.models import User
+from wellbeing.screening.models import Consent
+
+# Bump when the consent text in templates/screening/consent.html changes in substance:
+# every officer is then asked again before their next screening.
+CONSENT_VERSION = "2026-11-v1"
+
+
+def current_consent(session: Session, officer: User) -> Consent | None:
+    """The officer's standing consent to the current text, if any."""
+    return session.scalars(
+        select(Consent)
+        .where(
+            Consent.officer_id == officer.id,
+            Consent.version == CONSENT_VERSION,
+            Consent.withdrawn_at.is_(None),
+        )
+        .order_by(Consent.given_at.desc())
+    ).first()
+
+
+def give_consent(session: Session, officer: User) -> Consent:
+    """Record consent to the current text (idempotent)."""
+    existing = current_consent(session, officer)
+    if existing is not None:
+        return existing
+    consent = Consent(officer_id=officer.id, version=CONSENT_VERSION)
+    session.add(consent)
+    session.flush()
+    return consent
+
+
+def withdraw_consent(session: Session, officer: User) -> None:
+    """Withdraw consent for future screenings; what was submitted stays the officer's own."""
+    now = utcnow()
+    for consent in session.scalars(
+        select(Consent).where(Consent.officer_id == officer.id, Consent.withdrawn_at.is_(None))
+    ):
+        consent.withdrawn_at = now
+    session.flush()

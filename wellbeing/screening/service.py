@@ -1,0 +1,214 @@
+"""The submission pipeline: validate, score, seal, and commit everything a submission causes in
+one transaction (the caller's): the submission, its assignment's progress, the draft's removal,
+and — through the rules, referral and report steps — referrals, outbox messages and facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
+from wellbeing.instruments.validation import validate_answers
+from wellbeing.org.models import User
+from wellbeing.screening.consent import current_consent
+from wellbeing.screening.drafts import discard_draft
+from wellbeing.screening.errors import (
+    AssignmentUnavailable,
+    ConsentRequired,
+    IdempotencyConflict,
+    InvalidAnswers,
+    NotOffered,
+)
+from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
+
+Answers = Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    """What the officer is told: the stored submission, its result, and whether it was a replay."""
+
+    submission: Submission
+    result: dict[str, Any]
+    crisis: bool
+    referral: dict[str, Any] | None
+    replayed: bool
+
+
+def offered_definition(catalogue: Catalogue, instrument_id: str) -> Definition:
+    """The definition of an instrument officers may be given, or NotOffered."""
+    if instrument_id not in catalogue:
+        raise NotOffered(instrument_id)
+    definition = catalogue.get(instrument_id)
+    if not definition.texts_supplied:
+        raise NotOffered(instrument_id)
+    return definition
+
+
+def critical_flags(definition: Definition, result: Result) -> list[str]:
+    """The raised flags the instrument marks critical (they show crisis contacts at once)."""
+    critical = {flag.id for flag in definition.flags if flag.critical}
+    return [flag for flag in result.flags if flag in critical]
+
+
+def score_answers(definition: Definition, answers: Answers) -> Result:
+    """Validate and score; bad answers become InvalidAnswers naming each item."""
+    try:
+        validate_answers(definition, answers)
+        return score(definition, answers)
+    except AnswerError as exc:
+        raise InvalidAnswers(exc) from None
+
+
+def submit(
+    session: Session,
+    catalogue: Catalogue,
+    officer: User,
+    *,
+    instrument_id: str,
+    answers: Answers,
+    idempotency_key: str,
+    assignment_id: int | None = None,
+) -> SubmissionOutcome:
+    """Store one submission and everything it causes, in the caller's transaction.
+
+    A retry with the same idempotency key and answers returns the original outcome and
+    creates nothing; the same key with other answers raises IdempotencyConflict.
+    """
+    previous = find_by_key(session, officer, idempotency_key)
+    if previous is not None:
+        return replay(previous, instrument_id, answers)
+    if current_consent(session, officer) is None:
+        raise ConsentRequired
+    definition = offered_definition(catalogue, instrument_id)
+    result = score_answers(definition, answers)
+    assignment = _assignment_for(session, officer, assignment_id, instrument_id)
+    submission = Submission(
+        officer_id=officer.id,
+        instrument_id=definition.id,
+        instrument_version=definition.version,
+        definition_hash=definition.content_hash,
+        assignment_id=assignment.id if assignment else None,
+        wave_id=assignment.wave_id if assignment else None,
+        idempotency_key=idempotency_key,
+    )
+    crisis = bool(critical_flags(definition, result))
+    record = result.to_dict()
+    submission.payload = {
+        "answers": dict(answers),
+        "result": result.to_record(),
+        "crisis": crisis,
+    }
+    try:
+        with session.begin_nested():
+            session.add(submission)
+            session.flush()
+    except IntegrityError:
+        # a concurrent request with the same key won the race: answer as a replay
+        raced = find_by_key(session, officer, idempotency_key)
+        if raced is None:
+            raise
+        return replay(raced, instrument_id, answers)
+    if assignment is not None:
+        _record_progress(assignment, definition.id)
+    discard_draft(session, officer, definition.id, assignment.id if assignment else None)
+    return SubmissionOutcome(submission, record, crisis, None, replayed=False)
+
+
+def find_by_key(session: Session, officer: User, idempotency_key: str) -> Submission | None:
+    """The officer's submission made with this idempotency key, if any."""
+    return session.scalars(
+        select(Submission).where(
+            Submission.officer_id == officer.id, Submission.idempotency_key == idempotency_key
+        )
+    ).one_or_none()
+
+
+def replay(previous: Submission, instrument_id: str, answers: Answers) -> SubmissionOutcome:
+    """The original outcome for a retried request, or a conflict when it differs."""
+    payload = previous.opened()
+    same_answers = {k: v for k, v in payload["answers"].items()} == dict(answers)
+    if previous.instrument_id != instrument_id or not same_answers:
+        raise IdempotencyConflict
+    result = {k: v for k, v in payload["result"].items() if k in CONTRACT_FIELDS}
+    return SubmissionOutcome(previous, result, bool(payload["crisis"]), None, replayed=True)
+
+
+CONTRACT_FIELDS = (
+    "instrument",
+    "version",
+    "complete",
+    "total",
+    "band",
+    "subscales",
+    "flags",
+    "missing",
+)
+
+
+def _assignment_for(
+    session: Session, officer: User, assignment_id: int | None, instrument_id: str
+) -> Assignment | None:
+    if assignment_id is None:
+        return None
+    assignment = session.get(Assignment, assignment_id)
+    if (
+        assignment is None
+        or assignment.officer_id != officer.id
+        or assignment.status != AssignmentStatus.PENDING.value
+        or instrument_id not in assignment.remaining
+    ):
+        raise AssignmentUnavailable
+    return assignment
+
+
+def _record_progress(assignment: Assignment, instrument_id: str) -> None:
+    assignment.done = [*assignment.done, instrument_id]
+    if not assignment.remaining:
+        assignment.status = AssignmentStatus.SUBMITTED.value
+
+
+def pending_assignments(session: Session, officer: User) -> list[Assignment]:
+    """The officer's open assignments, soonest closing first."""
+    return list(
+        session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.officer_id == officer.id,
+                Assignment.status == AssignmentStatus.PENDING.value,
+            )
+            .order_by(Assignment.closes_at)
+        )
+    )
+
+
+def own_submissions(session: Session, officer: User) -> list[Submission]:
+    """The officer's own submissions, oldest first."""
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.officer_id == officer.id)
+            .order_by(Submission.submitted_at, Submission.id)
+        )
+    )
+
+
+def submission_view(submission: Submission) -> dict[str, Any]:
+    """A submission as its officer sees it: when, which instrument, the scored result."""
+    payload = submission.opened()
+    result = {k: v for k, v in payload["result"].items() if k in CONTRACT_FIELDS}
+    return {
+        "id": submission.id,
+        "instrument": submission.instrument_id,
+        "version": submission.instrument_version,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "assignment_id": submission.assignment_id,
+        "result": result,
+        "answers": payload["answers"],
+    }
