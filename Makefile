@@ -5,7 +5,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 .PHONY: help lint format typecheck test test-pg e2e bench translations
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
 lint:  ## ruff lint and format check
 	$(PY) -m ruff check .
@@ -23,6 +23,9 @@ test:  ## the test suite on SQLite
 
 test-pg:  ## the test suite on PostgreSQL
 	WELLBEING_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+e2e:  ## browser tests against a live demo server (needs Debian's chromium)
+	$(PY) -m pytest -m e2e tests/e2e
 
 bench:  ## run the benchmarks (prints figures; not tests)
 	$(PY) bench/crypto.py
