@@ -79,20 +79,26 @@ def stop(server: subprocess.Popen[bytes]) -> None:
             server.wait()
 
 
+def create_demo_data(env: dict[str, str]) -> None:
+    """`wellbeing demo`: instance folder, migrations and the demo organisation and logins."""
+    demo = subprocess.run(  # noqa: S603 - fixed arguments
+        [str(WELLBEING), "demo"], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    if demo.returncode != 0:
+        pytest.fail(f"`wellbeing demo` failed ({demo.returncode}):\n{demo.stdout}{demo.stderr}")
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real service with demo data on SQLite in a temp instance; yields its base URL."""
     folder = tmp_path_factory.mktemp("live")
     env = server_env(folder / "instance")
-    log = folder / "server.log"
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [str(WELLBEING), "demo"], env=env, check=True, capture_output=True, timeout=120
-    )
+    create_demo_data(env)
     port = free_port()
-    command = [str(WELLBEING), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    log = folder / "server.log"  # gunicorn's output, shown when start-up fails
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [*command, "--workers", "2"],
+            [str(WELLBEING), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
