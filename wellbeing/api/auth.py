@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body, require_string
+from wellbeing.audit import service as audit
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
 from wellbeing.auth.errors import BadCredentials, Throttled
@@ -30,19 +31,37 @@ def issue_token() -> ResponseReturnValue:
             db(), username, password, client_address(), throttle_policy()
         )
     except Throttled:
+        _record_failure("auth.login_throttled", username)
         db().commit()
         raise ApiError(
             429, "too_many_attempts", _("Too many attempts. Please wait a few minutes.")
         ) from None
     except BadCredentials:
+        _record_failure("auth.login_failed", username)
         db().commit()
         raise ApiError(
             401, "bad_credentials", _("The username or password is not correct.")
         ) from None
     ttl = timedelta(hours=settings().token_ttl_hours)
     raw, expires_at = auth_service.issue_token(db(), user, ttl)
+    audit.record(
+        db(),
+        actor=user,
+        action="auth.token_issued",
+        target_type="user",
+        target_id=user.username,
+        detail={"channel": "api", "address": client_address()},
+    )
     db().commit()
     return jsonify({"token": raw, "expires_at": expires_at.isoformat()}), 201
+
+
+def _record_failure(action: str, username: str) -> None:
+    """Audit a refused sign-in: no actor; the attempted name and the client address."""
+    detail = {"channel": "api", "address": client_address()}
+    audit.record(
+        db(), actor=None, action=action, target_type="user", target_id=username, detail=detail
+    )
 
 
 @bp.delete("/auth/token")
@@ -51,6 +70,15 @@ def revoke_token() -> ResponseReturnValue:
     """Revoke the token this request was made with."""
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
     auth_service.revoke_token(db(), raw)
+    user = caller()
+    audit.record(
+        db(),
+        actor=user,
+        action="auth.token_revoked",
+        target_type="user",
+        target_id=user.username,
+        detail={"channel": "api"},
+    )
     db().commit()
     return "", 204
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wellbeing.audit import service as audit
 from wellbeing.auth import passwords
 from wellbeing.auth.service import end_all_access
 from wellbeing.org.errors import ImportRejected, OrgError
@@ -109,6 +110,14 @@ def add_user(
     for spec in grants:
         grant_role(session, user, spec)
     session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="org.user_created",
+        target_type="user",
+        target_id=user.username,
+        detail={"unit": unit.code},
+    )
     return user
 
 
@@ -121,6 +130,14 @@ def grant_role(session: Session, user: User, spec: GrantSpec) -> RoleGrant:
             raise OrgError(f"scope unit {spec.scope_code} does not exist")
     grant = RoleGrant(role=spec.role.value, scope_unit=scope)
     user.grants.append(grant)
+    audit.record(
+        session,
+        actor=None,
+        action="org.role_granted",
+        target_type="user",
+        target_id=user.username,
+        detail={"role": spec.role.value, "scope": spec.scope_code},
+    )
     return grant
 
 
@@ -129,6 +146,9 @@ def set_password(session: Session, username: str, password: str) -> User:
     user = _existing_user(session, username)
     user.password_hash = passwords.hash_password(password)
     end_all_access(session, user)
+    audit.record(
+        session, actor=None, action="org.password_set", target_type="user", target_id=user.username
+    )
     return user
 
 
@@ -137,6 +157,13 @@ def deactivate_user(session: Session, username: str) -> User:
     user = _existing_user(session, username)
     user.active = False
     end_all_access(session, user)
+    audit.record(
+        session,
+        actor=None,
+        action="org.user_deactivated",
+        target_type="user",
+        target_id=user.username,
+    )
     return user
 
 

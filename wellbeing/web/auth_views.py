@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from wellbeing.audit import service as audit
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
 from wellbeing.auth.errors import BadCredentials, Throttled
@@ -49,10 +50,12 @@ def login_submit() -> ResponseReturnValue:
             db(), username, password, client_address(), throttle_policy()
         )
     except Throttled:
+        _record_failure("auth.login_throttled", username)
         db().commit()
         message = _("Too many attempts. Please wait a few minutes and try again.")
         return render_template("login.html", error=message, next=next_url, username=username), 429
     except BadCredentials:
+        _record_failure("auth.login_failed", username)
         db().commit()
         message = _("The username or password is not correct.")
         return render_template("login.html", error=message, next=next_url, username=username), 401
@@ -60,6 +63,14 @@ def login_submit() -> ResponseReturnValue:
     if chosen_language in LOCALES:  # a language picked on the sign-in page is kept
         user.locale = chosen_language
     raw = auth_service.start_web_session(db(), user)
+    audit.record(
+        db(),
+        actor=user,
+        action="auth.login_succeeded",
+        target_type="user",
+        target_id=user.username,
+        detail={"channel": "web", "address": client_address()},
+    )
     db().commit()
     session.clear()  # a fresh session at sign-in: nothing carried over but the language
     session.permanent = True
@@ -69,6 +80,14 @@ def login_submit() -> ResponseReturnValue:
     return redirect(safe_next(next_url))
 
 
+def _record_failure(action: str, username: str) -> None:
+    """Audit a refused sign-in: no actor; the attempted name and the client address."""
+    detail = {"channel": "web", "address": client_address()}
+    audit.record(
+        db(), actor=None, action=action, target_type="user", target_id=username, detail=detail
+    )
+
+
 @bp.post("/logout")
 @signed_in
 def logout() -> ResponseReturnValue:
@@ -76,6 +95,14 @@ def logout() -> ResponseReturnValue:
     user = current_user()
     if user is not None:
         auth_service.end_web_sessions(db(), user)
+        audit.record(
+            db(),
+            actor=user,
+            action="auth.logout",
+            target_type="user",
+            target_id=user.username,
+            detail={"channel": "web"},
+        )
         db().commit()
     session.clear()
     flash(_("You have signed out."))

@@ -1,0 +1,163 @@
+"""The only code that writes the audit log: append an entry, purge entries past retention."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+from wellbeing.audit.chain import Link, canonical_json, check_action, check_detail
+from wellbeing.audit.errors import AuditError
+from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
+from wellbeing.audit.verify import verify_chain
+from wellbeing.clock import utcnow
+from wellbeing.config import MIN_AUDIT_RETENTION_DAYS
+
+DEFAULT_RETENTION_DAYS = 400
+MAX_TARGET_ID = 128
+PURGE_SETTING = "wellbeing.audit_purge"  # checked by the PostgreSQL trigger (migration 0010)
+
+
+class Actor(Protocol):
+    """Who acted: anything with an id and a username (a `User`); None means the system."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor | None,
+    action: str,
+    target_type: str,
+    target_id: str | int,
+    detail: Mapping[str, object] | None = None,
+) -> AuditEntry:
+    """Append one entry inside the caller's transaction; it commits or rolls back with the event.
+
+    `action` is a dotted name (`auth.login_succeeded`); `detail` holds only short non-clinical
+    scalars (see `audit.chain`); `target_id` is cut to 128 characters (it may come from a form).
+    Appends are serialised through the `audit_head` row (see `_claim_next`).
+    """
+    check_action(action)
+    clean = check_detail(detail)
+    if len(target_type) > 32 or not target_type:
+        raise AuditError(f"invalid audit target type {target_type!r}")
+    if actor is not None and actor.id is None:
+        raise AuditError("the acting user has no id yet; flush the session first")
+    seq, prev_hash = _claim_next(session)
+    link = Link(
+        seq=seq,
+        time=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_name=actor.username if actor else None,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id)[:MAX_TARGET_ID],
+        detail=clean,
+        prev_hash=prev_hash,
+    )
+    entry = AuditEntry(
+        seq=link.seq,
+        time=link.time,
+        actor_id=link.actor_id,
+        actor_name=link.actor_name,
+        action=link.action,
+        target_type=link.target_type,
+        target_id=link.target_id,
+        detail_json=canonical_json(clean),
+        prev_hash=link.prev_hash,
+        hash=link.digest(),
+    )
+    session.add(entry)
+    _set_head(session, hash=entry.hash)
+    return entry
+
+
+def _claim_next(session: Session) -> tuple[int, str]:
+    """Take the next seq and the previous hash, holding the head until the transaction ends.
+
+    Why a write first, not SELECT … FOR UPDATE: an UPDATE is the one statement that serialises
+    on both databases. On PostgreSQL it takes the head row's lock (a second appender waits, then
+    re-reads the committed row under READ COMMITTED and gets the next seq); on SQLite it takes the
+    database write lock at once, before any stale read could be used (FOR UPDATE is a no-op
+    there). RETURNING gives the new seq and the unchanged previous hash in the same statement.
+    """
+    statement = (
+        update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+        .execution_options(synchronize_session=False)
+    )
+    row = session.execute(statement).one_or_none()
+    if row is None:
+        raise AuditError("the audit_head row is missing; run `wellbeing init` to migrate")
+    return int(row[0]), str(row[1])
+
+
+def _set_head(session: Session, **values: object) -> None:
+    statement = update(AuditHead).where(AuditHead.id == HEAD_ID).values(**values)
+    session.execute(statement.execution_options(synchronize_session=False))
+
+
+def check_retention(days: int) -> int:
+    """Refuse a retention shorter than six months."""
+    if days < MIN_AUDIT_RETENTION_DAYS:
+        raise AuditError(
+            f"audit retention must be at least {MIN_AUDIT_RETENTION_DAYS} days, not {days}"
+        )
+    return days
+
+
+def purge_expired(
+    session: Session, now: datetime, retention_days: int = DEFAULT_RETENTION_DAYS
+) -> int:
+    """Delete the oldest entries past retention, keeping the rest verifiable; return how many.
+
+    Only a whole prefix is removed: everything before the first entry newer than the cutoff.
+    The last removed entry's seq and hash become the head's anchor, from which verification
+    starts. The chain is verified first (a purge must not launder tampering), and the purge is
+    itself audited. On PostgreSQL the trigger lets these DELETEs through only while
+    `wellbeing.audit_purge` is on in this transaction and only for seqs up to the anchor.
+    """
+    cutoff = now - timedelta(days=check_retention(retention_days))
+    _set_head(session, seq=AuditHead.seq)  # take the append lock before reading anything
+    report = verify_chain(session)
+    if not report.ok:
+        raise AuditError(f"not purging: the chain is broken at seq {report.broken_seq}")
+    head_seq, anchor_seq = session.execute(select(AuditHead.seq, AuditHead.anchor_seq)).one()
+    first_kept = session.scalar(select(func.min(AuditEntry.seq)).where(AuditEntry.time >= cutoff))
+    last = head_seq if first_kept is None else first_kept - 1
+    if last <= anchor_seq:
+        return 0
+    anchor_hash = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == last))
+    _set_head(session, anchor_seq=last, anchor_hash=anchor_hash)
+    _allow_purge(session, on=True)
+    session.execute(delete(AuditEntry).where(AuditEntry.seq <= last))
+    _allow_purge(session, on=False)
+    count = last - anchor_seq  # the verified chain is contiguous
+    detail = {"through_seq": last, "count": count, "retention_days": retention_days}
+    record(
+        session,
+        actor=None,
+        action="audit.purged",
+        target_type="audit",
+        target_id=last,
+        detail=detail,
+    )
+    return count
+
+
+def _allow_purge(session: Session, *, on: bool) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        value = "on" if on else "off"
+        statement = text("SELECT set_config(:name, :value, true)")
+        session.execute(statement, {"name": PURGE_SETTING, "value": value})

@@ -1,0 +1,124 @@
+"""Walk the chain in seq order, streamed, and report the first entry that breaks it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from wellbeing.audit.chain import Link
+from wellbeing.audit.errors import AuditError
+from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
+
+BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What a walk of the chain found: how far it got and, if broken, where and why.
+
+    `kind` is one of: missing (a seq gap: an entry was deleted), edited (an entry's content no
+    longer matches its hash), relinked (its prev_hash is not the previous entry's hash: entries
+    reordered or replaced), unexpected (an entry at or below the purge anchor), head (the head
+    row disagrees with the last entry: the tail was cut or the head altered).
+    """
+
+    entries: int
+    last_seq: int
+    last_hash: str
+    broken_seq: int | None = None
+    kind: str | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the whole chain verified."""
+        return self.broken_seq is None
+
+
+@dataclass
+class _Walk:
+    expected_seq: int
+    expected_prev: str
+    entries: int = 0
+
+    def broken(self, seq: int, kind: str, reason: str) -> VerifyReport:
+        return VerifyReport(
+            self.entries, self.expected_seq - 1, self.expected_prev, seq, kind, reason
+        )
+
+
+def verify_chain(session: Session, *, batch_size: int = BATCH_SIZE) -> VerifyReport:
+    """Check every retained entry from the purge anchor to the head, in seq order.
+
+    Rows are streamed in batches (`yield_per`), so memory stays flat however long the log.
+    Only entries up to the head's seq are read: they were committed with that head, so
+    concurrent appends cannot cause a false alarm.
+    """
+    head = session.execute(
+        select(AuditHead.seq, AuditHead.hash, AuditHead.anchor_seq, AuditHead.anchor_hash).where(
+            AuditHead.id == HEAD_ID
+        )
+    ).one_or_none()
+    if head is None:
+        raise AuditError("the audit_head row is missing; run `wellbeing init` to migrate")
+    walk = _Walk(expected_seq=head.anchor_seq + 1, expected_prev=head.anchor_hash)
+    rows = session.execute(
+        select(*AuditEntry.__table__.columns)
+        .where(AuditEntry.seq <= head.seq)
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=batch_size)
+    )
+    problem = _walk_rows(walk, rows)
+    if problem is not None:
+        return problem
+    if walk.expected_seq - 1 != head.seq:
+        return walk.broken(
+            walk.expected_seq, "missing", f"entries {walk.expected_seq}..{head.seq} are missing"
+        )
+    if walk.expected_prev != head.hash:
+        return walk.broken(head.seq, "head", "the head's hash differs from the last entry's")
+    return VerifyReport(walk.entries, head.seq, head.hash)
+
+
+def _walk_rows(walk: _Walk, rows: Iterable[Row[Any]]) -> VerifyReport | None:
+    for row in rows:
+        if row.seq < walk.expected_seq:
+            return walk.broken(row.seq, "unexpected", "entry at or below the purge anchor")
+        if row.seq > walk.expected_seq:
+            return walk.broken(
+                walk.expected_seq, "missing", f"entry missing (the next one is {row.seq})"
+            )
+        if row.prev_hash != walk.expected_prev:
+            return walk.broken(
+                row.seq, "relinked", "prev_hash is not the previous entry's hash (reordered?)"
+            )
+        if _digest(row) != row.hash:
+            return walk.broken(row.seq, "edited", "content does not match its hash (edited)")
+        walk.entries += 1
+        walk.expected_seq += 1
+        walk.expected_prev = row.hash
+    return None
+
+
+def _digest(row: Row[Any]) -> str | None:
+    try:
+        detail = json.loads(row.detail_json)
+    except ValueError:
+        return None
+    link = Link(
+        seq=row.seq,
+        time=row.time,
+        actor_id=row.actor_id,
+        actor_name=row.actor_name,
+        action=row.action,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        detail=detail if isinstance(detail, dict) else {},
+        prev_hash=row.prev_hash,
+    )
+    return link.digest()
