@@ -138,9 +138,9 @@ def close_campaign(session: Session, campaign_id: int, now: datetime | None = No
         raise CampaignError(f"campaign {campaign_id} does not exist")
     now = now or utcnow()
     campaign.closed = True
-    for wave in campaign.waves:
+    for wave in list(campaign.waves):
         if wave.state == WaveState.SCHEDULED.value:
-            session.delete(wave)
+            campaign.waves.remove(wave)  # never opened: nothing refers to it
         elif wave.state == WaveState.OPEN.value and wave.closes_at > now:
             wave.closes_at = now
     session.flush()
@@ -243,6 +243,7 @@ def _notify(
         session,
         kind=kind,
         recipient=assignment.officer,
+        params={"closes_on": assignment.closes_at.date().isoformat()},
         dedupe_key=f"assignment:{assignment.id}:notice:{number}",
     )
     assignment.notices_sent = number + 1

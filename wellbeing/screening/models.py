@@ -53,7 +53,9 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()
-    waves: Mapped[list[Wave]] = relationship(back_populates="campaign", order_by="Wave.seq")
+    waves: Mapped[list[Wave]] = relationship(
+        back_populates="campaign", order_by="Wave.seq", cascade="all, delete-orphan"
+    )
 
 
 class Wave(Base):
