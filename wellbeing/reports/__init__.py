@@ -1,0 +1,1 @@
+"""Anonymised unit reports for leaders: de-identified facts, aggregation, disclosure control."""

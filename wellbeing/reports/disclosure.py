@@ -1,0 +1,204 @@
+"""Disclosure control for leaders' unit reports: one pure implementation for every output.
+
+Input, per instrument: the unit tree, each unit with the band counts and the sum of totals of
+the results attached *directly* to it. Output: one row per unit counting its whole subtree —
+``n``, a count per band, the mean total — each cell shown or hidden with a reason.
+
+Rules
+-----
+* ``k`` (>= 5) is the threshold. ``n`` is shown when it is 0 or at least ``k``; otherwise it is
+  hidden (``too_few``). ``n`` is the number of results for the instrument, not participation.
+* A unit with fewer than ``k`` results shows no breakdown (bands and mean ``too_few``).
+* A unit whose results all fall in one band shows no breakdown (``one_band``): the band of
+  every member would follow.
+* Otherwise a band count from 1 to k-1 is hidden (``too_few``); 0 and counts >= k are shown.
+* The mean is shown only where the breakdown is (it is ``S / n``, S the sum of totals).
+* Complementary suppression (``protects_other``) until the attacker below learns nothing
+  protected.
+
+Attacker model
+--------------
+The attacker knows every shown cell, the tree, and which units have no results attached directly
+(the organisation chart tells them; with ``public_n`` also every ``n``, for when participation
+is published unsuppressed elsewhere). It uses every additive equation a report implies:
+
+* per group: ``n = Σ bands``;
+* per unit with children, per column (``n``, each band, S): ``unit = Σ children + own group``,
+  where the own group (people attached directly to the unit) is never published and so is an
+  unknown of its own;
+
+and solves, to a fixpoint, any equation with exactly one unknown, plus "known total = known parts
+⇒ every unknown part is 0" (values are never negative); see attack.py. Protected, i.e. never to be
+worked out: every count from 1 to k-1 (of a row or of an own group, ``n`` included), the sum of
+totals of a group of 1 to k-1 people, and, for a group whose results all fall in one band, the
+full set of its other (zero) bands.
+
+Algorithm and termination
+-------------------------
+Primary suppression as above; then suppression.py runs the attacker, and for each leak hides the
+cheapest shown cell (smallest non-zero value, a band before ``n``) in the equation that gave it
+away — or, if that equation holds no shown cell, in the one that gave away a cell it used. Every
+round hides at least one more cell and none is ever shown again, so it ends after at most as many
+rounds as cells, and a fully hidden table leaks nothing. Everything iterates in a fixed order
+(units in pre-order, children by code), so the result is deterministic.
+
+Consistency: suppression is computed once over the whole tree passed in, and a unit's report is
+the slice of it for that unit and its descendants. Pass the whole organisation, not a subtree, so
+that two leaders' overlapping reports hide the same cells (a smaller slice only tells less).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from wellbeing.reports.cells import CellSystem, N, Tree, build_system
+from wellbeing.reports.reasons import Reason
+from wellbeing.reports.suppression import suppress_complementary
+from wellbeing.reports.tree import DisclosureError, build_tree
+
+MIN_K = 5
+
+__all__ = [
+    "MIN_K",
+    "Cell",
+    "DisclosureError",
+    "Mean",
+    "ProtectedTable",
+    "Reason",
+    "ReportRow",
+    "UnitResults",
+    "protect_report",
+    "protect_table",
+]
+
+
+@dataclass(frozen=True)
+class UnitResults:
+    """One unit's own results for one instrument (people attached directly to it)."""
+
+    code: str
+    parent: str | None
+    bands: Mapping[str, int]  # band id -> count; a missing band counts 0
+    total_sum: float = 0.0  # the sum of those results' totals
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A published count: its value, or None and the reason it is hidden."""
+
+    value: int | None
+    reason: Reason | None = None
+
+
+@dataclass(frozen=True)
+class Mean:
+    """A published mean total: its value, or None and the reason it is hidden."""
+
+    value: float | None
+    reason: Reason | None = None
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One unit's whole subtree, as a leader may see it."""
+
+    unit: str
+    parent: str | None
+    n: Cell
+    bands: Mapping[str, Cell]  # in the order of the instrument's bands
+    mean: Mean
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """Every unit's row, suppressed together; slice it per requested unit."""
+
+    k: int
+    band_ids: tuple[str, ...]
+    rows: tuple[ReportRow, ...]  # pre-order, children sorted by code
+    rounds: int  # complementary-suppression rounds it took
+
+    def rows_for(self, unit: str) -> list[ReportRow]:
+        """The requested unit's row, then its descendants' (pre-order)."""
+        index = {row.unit: position for position, row in enumerate(self.rows)}
+        if unit not in index:
+            raise DisclosureError(f"unknown unit {unit!r}")
+        inside, found = {unit}, []
+        for row in self.rows[index[unit] :]:
+            if row.unit != unit and row.parent not in inside:
+                break  # pre-order: the subtree is one contiguous run
+            inside.add(row.unit)
+            found.append(row)
+        return found
+
+
+def protect_table(
+    units: Iterable[UnitResults], band_ids: Sequence[str], k: int, *, public_n: bool = False
+) -> ProtectedTable:
+    """Suppress the report of every unit given, for one instrument (see the module docstring)."""
+    units = list(units)
+    bands = _check_arguments(units, band_ids, k)
+    tree = build_tree([(unit.code, unit.parent) for unit in units])
+    by_code = {unit.code: unit for unit in units}
+    own = [_own_values(by_code[code], bands) for code in tree.codes]
+    system = build_system(tree, own, k, public_n=public_n)
+    rounds = suppress_complementary(system)
+    rows = tuple(_row(system, tree, node, bands) for node in range(len(tree.codes)))
+    return ProtectedTable(k=k, band_ids=bands, rows=rows, rounds=rounds)
+
+
+def protect_report(
+    units: Iterable[UnitResults],
+    band_ids: Sequence[str],
+    k: int,
+    unit: str,
+    *,
+    public_n: bool = False,
+) -> list[ReportRow]:
+    """The rows a leader sees for ``unit``: the whole tree protected, then sliced."""
+    return protect_table(units, band_ids, k, public_n=public_n).rows_for(unit)
+
+
+def _check_arguments(units: list[UnitResults], band_ids: Sequence[str], k: int) -> tuple[str, ...]:
+    if k < MIN_K:
+        raise DisclosureError(f"the threshold k must be at least {MIN_K}")
+    bands = tuple(band_ids)
+    if len(bands) < 2 or len(set(bands)) != len(bands):
+        raise DisclosureError("an instrument needs at least two distinct band ids")
+    if not units:
+        raise DisclosureError("no units given")
+    for unit in units:
+        if set(unit.bands) - set(bands):
+            raise DisclosureError(f"unit {unit.code!r} has counts for unknown bands")
+        if any(count < 0 for count in unit.bands.values()) or unit.total_sum < 0:
+            raise DisclosureError(f"unit {unit.code!r} has negative counts or totals")
+    return bands
+
+
+def _own_values(unit: UnitResults, bands: tuple[str, ...]) -> list[float]:
+    counts = [unit.bands.get(band, 0) for band in bands]
+    return [sum(counts), *counts, unit.total_sum]
+
+
+def _row(system: CellSystem, tree: Tree, node: int, bands: tuple[str, ...]) -> ReportRow:
+    base = node * system.width
+    parent = tree.parents[node]
+    n = int(system.values[base + N])
+    total = base + system.width - 1
+    mean = (
+        Mean(system.values[total] / n) if system.shown[total] else Mean(None, system.reasons[total])
+    )
+    return ReportRow(
+        unit=tree.codes[node],
+        parent=None if parent is None else tree.codes[parent],
+        n=_cell(system, base + N),
+        bands={band: _cell(system, base + 1 + i) for i, band in enumerate(bands)},
+        mean=mean,
+    )
+
+
+def _cell(system: CellSystem, cell: int) -> Cell:
+    if system.shown[cell]:
+        return Cell(int(system.values[cell]))
+    return Cell(None, system.reasons[cell])
