@@ -48,9 +48,15 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 def run_server(host: str, port: int, workers: int, dev: bool) -> None:
     """Start gunicorn (or the development server) with the app built from the environment."""
     from wellbeing.app import create_app
+    from wellbeing.scheduler.embedded import EmbeddedScheduler
 
+    jobs = EmbeddedScheduler(load_settings())  # embedded mode: the jobs run once, in this process
     if dev:
-        create_app().run(host=host, port=port, debug=False)
+        jobs.start()
+        try:
+            create_app().run(host=host, port=port, debug=False)
+        finally:
+            jobs.stop()
         return
     from gunicorn.app.base import BaseApplication
 
@@ -59,6 +65,8 @@ def run_server(host: str, port: int, workers: int, dev: bool) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("when_ready", jobs.start)  # in the master, before workers fork
+            self.cfg.set("on_exit", jobs.stop)
 
         def load(self) -> Flask:
             return create_app()

@@ -3,7 +3,17 @@
 from wellbeing.audit import models as audit_models
 from wellbeing.auth import models as auth_models
 from wellbeing.db import Base
+from wellbeing.notify import models as notify_models
 from wellbeing.org import models as org_models
+from wellbeing.scheduler import models as scheduler_models
 from wellbeing.screening import models as screening_models
 
-__all__ = ["Base", "audit_models", "auth_models", "org_models", "screening_models"]
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "notify_models",
+    "org_models",
+    "scheduler_models",
+    "screening_models",
+]

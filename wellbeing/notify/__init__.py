@@ -1,0 +1,1 @@
+"""Notifications: a transactional outbox (`service.enqueue`) and its delivery job with adapters."""

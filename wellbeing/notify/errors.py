@@ -1,0 +1,45 @@
+"""What can go wrong when queueing or delivering a notification (messages carry no content)."""
+
+from __future__ import annotations
+
+
+class NotifyError(Exception):
+    """Base class of notification errors."""
+
+
+class UnknownKind(NotifyError):
+    """No message kind has this key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"unknown message kind {key!r}")
+
+
+class ParamsRefused(NotifyError):
+    """Params outside the kind's allow-list (e.g. a score) or of the wrong shape."""
+
+    def __init__(
+        self, kind: str, *, extra: list[str], missing: list[str], malformed: list[str]
+    ) -> None:
+        parts = [
+            f"{label}: {', '.join(keys)}"
+            for label, keys in (
+                ("not allowed", extra),
+                ("missing", missing),
+                ("malformed", malformed),
+            )
+            if keys
+        ]
+        super().__init__(f"params refused for {kind!r} ({'; '.join(parts)})")
+        self.extra, self.missing, self.malformed = extra, missing, malformed
+
+
+class DeliveryError(NotifyError):
+    """An adapter could not deliver a message; the text is short and names no content."""
+
+
+class TransientDeliveryError(DeliveryError):
+    """Worth retrying later (server unreachable, 4xx reply)."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Retrying cannot help (no address, address refused, recipient inactive)."""

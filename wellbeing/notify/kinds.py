@@ -1,0 +1,126 @@
+"""The message kinds: their texts (English msgids, translated at delivery) and allowed params.
+
+Texts and params carry no clinical information: no scores, bands, answers, item texts or
+instrument results. A param outside a kind's allow-list is refused at enqueue time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wellbeing.notify.errors import ParamsRefused, UnknownKind
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PRIORITIES = ("urgent", "high", "routine")
+MAX_PARAM_LENGTH = 64
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker name Babel extracts by default
+    """Mark a msgid for extraction; it is translated later, at delivery."""
+    return message
+
+
+@dataclass(frozen=True)
+class Param:
+    """One allowed param: a date (YYYY-MM-DD) or one of a few fixed words."""
+
+    choices: tuple[str, ...] = ()
+    date: bool = False
+
+    def accepts(self, value: Any) -> bool:
+        """Whether a value is of this param's shape."""
+        if not isinstance(value, str) or len(value) > MAX_PARAM_LENGTH:
+            return False
+        if self.date:
+            return ISO_DATE.fullmatch(value) is not None
+        return value in self.choices
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A message template: subject and body msgids (with %(param)s slots) and its params."""
+
+    key: str
+    subject: str
+    body: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    # Body msgid per value of one param, for texts that differ by more than a word.
+    variants: Mapping[str, str] = field(default_factory=dict)
+    variant_param: str = ""
+
+    def body_for(self, params: Mapping[str, str]) -> str:
+        """The body msgid to translate for these params."""
+        return self.variants.get(params.get(self.variant_param, ""), self.body)
+
+
+_DUE = {"closes_on": Param(date=True)}
+_PRIORITY = {"priority": Param(choices=PRIORITIES)}
+
+KINDS: dict[str, Kind] = {
+    kind.key: kind
+    for kind in (
+        Kind(
+            "screening.opened",
+            N_("A wellbeing check is waiting for you"),
+            N_(
+                "You have a wellbeing check waiting. Please sign in to the wellbeing service "
+                "and complete it by %(closes_on)s."
+            ),
+            _DUE,
+        ),
+        Kind(
+            "screening.reminder",
+            N_("Reminder: your wellbeing check is waiting"),
+            N_(
+                "Your wellbeing check is still waiting. Please sign in to the wellbeing service "
+                "and complete it by %(closes_on)s."
+            ),
+            _DUE,
+        ),
+        Kind(
+            "referral.waiting",
+            N_("A referral is waiting"),
+            N_("A referral is waiting in the station's queue. Please sign in to review it."),
+            _PRIORITY,
+            variants={
+                "urgent": N_(
+                    "An urgent referral is waiting in the station's queue. "
+                    "Please sign in and claim it now."
+                ),
+            },
+            variant_param="priority",
+        ),
+        Kind(
+            "referral.escalated",
+            N_("A referral has been escalated"),
+            N_(
+                "A referral in the station's queue has passed its deadline and was escalated "
+                "to supervisors. Please sign in to review it."
+            ),
+            _PRIORITY,
+        ),
+    )
+}
+
+
+def find_kind(key: str) -> Kind:
+    """The kind for a key, or UnknownKind."""
+    try:
+        return KINDS[key]
+    except KeyError:
+        raise UnknownKind(key) from None
+
+
+def check_params(kind: Kind, params: Mapping[str, Any]) -> dict[str, str]:
+    """The params as stored, or ParamsRefused naming the bad keys (never their values)."""
+    extra = sorted(set(params) - set(kind.params))
+    missing = sorted(set(kind.params) - set(params))
+    malformed = sorted(
+        k for k, rule in kind.params.items() if k in params and not rule.accepts(params[k])
+    )
+    if extra or missing or malformed:
+        raise ParamsRefused(kind.key, extra=extra, missing=missing, malformed=malformed)
+    return {key: str(params[key]) for key in kind.params}

@@ -1,0 +1,44 @@
+"""`wellbeing scheduler`: run the jobs as their own process (one active, others standby)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+import click
+
+from wellbeing.cli import open_database
+from wellbeing.config import load_settings
+from wellbeing.jobs import all_jobs, run_job_once
+from wellbeing.scheduler.job import JobContext
+from wellbeing.scheduler.runner import LeasedScheduler
+
+
+@click.command("scheduler")
+@click.option("--run", "job_name", metavar="NAME", help="run one job now and exit")
+@click.option("--list", "list_jobs", is_flag=True, help="list the jobs and exit")
+def scheduler(job_name: str | None, list_jobs: bool) -> None:
+    """Run the scheduled jobs; a second instance waits as a standby and takes over."""
+    if list_jobs:
+        for job in all_jobs():
+            click.echo(f"{job.name:<24} {job.trigger}")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    database = open_database()
+    ctx = JobContext(database, load_settings())
+    try:
+        if job_name:
+            run_job_once(job_name, ctx)
+            return
+        stop = threading.Event()
+
+        def _stop(_signum: int, _frame: Any) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        LeasedScheduler(ctx, all_jobs()).run(stop)
+    finally:
+        database.engine.dispose()
