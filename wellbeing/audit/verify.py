@@ -73,7 +73,10 @@ def verify_chain(session: Session, *, batch_size: int = BATCH_SIZE) -> VerifyRep
         .order_by(AuditEntry.seq)
         .execution_options(yield_per=batch_size)
     )
-    problem = _walk_rows(walk, rows)
+    try:
+        problem = _walk_rows(walk, rows)
+    finally:
+        rows.close()  # a server-side cursor left open when the walk stops early
     if problem is not None:
         return problem
     if walk.expected_seq - 1 != head.seq:

@@ -15,6 +15,7 @@ csrf = CSRFProtect()
 
 def init_web_layer(app: Flask) -> None:
     """Wire sessions, CSRF, language, security hooks, error pages and the page blueprints."""
+    from wellbeing.web.admin_audit import bp as admin_audit_bp
     from wellbeing.web.auth_views import bp as auth_bp
     from wellbeing.web.home import bp as home_bp
 
@@ -25,3 +26,4 @@ def init_web_layer(app: Flask) -> None:
     init_errors(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(admin_audit_bp)

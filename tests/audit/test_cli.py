@@ -1,0 +1,90 @@
+"""`wellbeing audit verify|checkpoint|purge` on a throwaway SQLite instance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from wellbeing.audit import service as audit
+from wellbeing.cli import cli
+from wellbeing.crypto import dump_keyring, new_keyring
+from wellbeing.db import Database, make_engine
+from wellbeing.migrate import upgrade_to_head
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A migrated SQLite file the CLI is pointed at, with a keyring in the environment."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("WELLBEING_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("WELLBEING_DATABASE_URL", url)
+    monkeypatch.setenv("WELLBEING_KEYRING", dump_keyring(new_keyring()))
+    built = Database.for_engine(make_engine(url))
+    upgrade_to_head(built.engine)
+    with built.transaction() as session:
+        for index in range(3):
+            audit.record(session, actor=None, action="test.cli", target_type="t", target_id=index)
+    yield built
+    built.engine.dispose()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["audit", *args])
+    return result.exit_code, result.output
+
+
+def _execute(database: Database, sql: str) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text(sql))
+
+
+def test_verify_an_intact_chain(database: Database) -> None:
+    assert _run("verify") == (0, "chain intact: 3 entries\n")
+
+
+def test_verify_names_the_first_broken_entry(database: Database) -> None:
+    _execute(database, "UPDATE audit_entries SET target_id = 'forged' WHERE seq = 2")
+    code, out = _run("verify")
+    assert code == 1
+    assert "chain broken at seq 2" in out
+    assert "edited" in out
+
+
+def test_verify_reports_a_deleted_entry(database: Database) -> None:
+    _execute(database, "DELETE FROM audit_entries WHERE seq = 1")
+    code, out = _run("verify")
+    assert code == 1
+    assert "chain broken at seq 1: entry missing" in out
+
+
+def test_checkpoint_then_verify_against_it(database: Database, tmp_path: Path) -> None:
+    path = tmp_path / "checkpoint.json"
+    code, out = _run("checkpoint", str(path))
+    assert (code, out) == (0, f"checkpoint of entry 3 written to {path}\n")
+    code, out = _run("verify", "--checkpoint", str(path))
+    assert code == 0, out
+    assert "checkpoint intact: entry 3 unchanged" in out
+    _execute(database, "DELETE FROM audit_entries WHERE seq = 3")
+    _execute(
+        database,
+        "UPDATE audit_head SET seq = 2, hash = (SELECT hash FROM audit_entries WHERE seq = 2)",
+    )
+    code, out = _run("verify", "--checkpoint", str(path))
+    assert code == 1
+    assert "chain intact: 2 entries" in out
+    assert "checkpoint failed" in out
+
+
+def test_checkpoint_needs_the_keyring(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WELLBEING_KEYRING")
+    code, out = _run("checkpoint", "cp.json")
+    assert code == 2
+    assert "keyring" in out
+
+
+def test_purge_with_nothing_expired(database: Database) -> None:
+    assert _run("purge") == (0, "purged 0 entries older than 400 days\n")
