@@ -33,10 +33,10 @@ def derive(
 ) -> dict[int, Derivation]:
     """Every cell the attacker works out beyond ``known``, in the order it learns them."""
     learned = list(known)
-    uses: dict[int, list[int]] = {}
+    uses: list[list[int]] = [[] for _ in values]
     for index, (total, parts) in enumerate(equations):
         for cell in (total, *parts):
-            uses.setdefault(cell, []).append(index)
+            uses[cell].append(index)
     derived: dict[int, Derivation] = {}
     queue = deque(range(len(equations)))
     queued = [True] * len(equations)

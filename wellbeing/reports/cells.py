@@ -145,3 +145,12 @@ def hide_bare_mean(system: CellSystem, row: int) -> None:
     hidden = [cell for cell in range(base, base + width - 1) if not system.shown[cell]]
     if system.shown[base + width - 1] and (base + N in hidden or len(hidden) == width - 2):
         system.hide(base + width - 1, system.reasons[hidden[0]])
+
+
+def equations_by_cell(system: CellSystem) -> list[list[int]]:
+    """For each cell, the indexes of the equations it appears in."""
+    uses: list[list[int]] = [[] for _ in system.values]
+    for index, (total, parts) in enumerate(system.equations):
+        for cell in (total, *parts):
+            uses[cell].append(index)
+    return uses

@@ -8,7 +8,7 @@ leak, hides one shown cell that breaks the derivation. Rounds repeat until there
 from __future__ import annotations
 
 from wellbeing.reports.attack import Derivation, derive
-from wellbeing.reports.cells import CellSystem, N, hide_bare_mean
+from wellbeing.reports.cells import CellSystem, N, equations_by_cell, hide_bare_mean
 from wellbeing.reports.reasons import Reason
 
 
@@ -24,6 +24,7 @@ def suppress_complementary(system: CellSystem) -> int:
     hidden the attacker can solve nothing (each equation then has two or more unknowns, or only
     zero-valued unknowns), so the loop always ends in a safe table.
     """
+    uses = equations_by_cell(system)
     rounds = 0
     while True:
         rounds += 1
@@ -34,8 +35,9 @@ def suppress_complementary(system: CellSystem) -> int:
                 if system.published[row * system.width]:
                     hide_bare_mean(system, row)  # hiding more never helps the attacker
             return rounds
-        for cell in sorted({_blocker(system, derived, leak) for leak in leaks}):
-            system.hide(cell, Reason.PROTECTS_OTHER)
+        search = _Search(system, derived, uses)
+        for leak in leaks:
+            search.block(leak)
 
 
 def find_leaks(system: CellSystem, derived: dict[int, Derivation]) -> list[int]:
@@ -48,26 +50,61 @@ def find_leaks(system: CellSystem, derived: dict[int, Derivation]) -> list[int]:
     return leaks
 
 
-def _blocker(system: CellSystem, derived: dict[int, Derivation], leak: int) -> int:
-    """A shown cell whose hiding stops ``leak`` being derived the way it was.
+class _Search:
+    """Choose, for each leak of a round, one shown cell to hide."""
 
-    If the equation that gave the leak away holds no suitable shown cell, the search moves back
-    to the derived cells it used, cheapest first (depth-first, so it always reaches the shown
-    cells the attacker started from).
-    """
-    stack, seen = [leak], set()
-    while stack:
-        cell = stack.pop()
-        if cell in seen:
-            continue
-        seen.add(cell)
-        breakers = _breakers(system, derived, cell)
-        shown = [other for other in breakers if system.shown[other]]
-        if shown:
-            return min(shown, key=lambda other: _cost(system, other))
-        earlier = [other for other in breakers if other in derived]
-        stack.extend(sorted(earlier, key=lambda other: _cost(system, other), reverse=True))
-    raise SuppressionError("no published cell protects this cell")
+    def __init__(
+        self, system: CellSystem, derived: dict[int, Derivation], uses: list[list[int]]
+    ) -> None:
+        self.system, self.derived, self.uses = system, derived, uses
+        self.known = system.known()
+        self.chosen: set[int] = set()
+
+    def block(self, leak: int) -> None:
+        """Hide the best shown cell behind ``leak`` (none if one hidden this round is behind it).
+
+        The search walks back from the leak through the derived cells it was worked out from,
+        collecting shown cells whose hiding breaks a step. It prefers a cell that the attacker
+        could not simply work out again from another equation, then one closer to the leak,
+        then the cheapest (see _cost).
+        """
+        options: dict[int, tuple[bool, int, tuple[bool, float, bool, int]]] = {}
+        frontier, seen, depth = [leak], {leak}, 0
+        while frontier:
+            following = []
+            for cell in frontier:
+                for other in _breakers(self.system, self.derived, cell):
+                    if other in self.chosen:
+                        return  # already broken this round; the next round checks again
+                    if self.system.shown[other]:
+                        key = (self._rederivable(other, cell), depth, _cost(self.system, other))
+                        options.setdefault(other, key)
+                    elif other not in seen:
+                        seen.add(other)
+                        following.append(other)
+            if any(not key[0] for key in options.values()):
+                break  # nothing further back can beat a cell that stays hidden
+            frontier, depth = following, depth + 1
+        if not options:
+            raise SuppressionError("no published cell protects this cell")
+        chosen = min(options, key=lambda cell: options[cell])
+        self.chosen.add(chosen)
+        self.system.hide(chosen, Reason.PROTECTS_OTHER)
+
+    def _rederivable(self, cell: int, protected: int) -> bool:
+        """Would the attacker work ``cell`` out again, as the one unknown of another equation?
+
+        Judged on what is shown only: cells the attacker derived may have needed ``cell``.
+        """
+        equations = self.system.equations
+        for index in self.uses[cell]:
+            total, parts = equations[index]
+            members = (total, *parts)
+            if protected in members:
+                continue
+            if all(self.known[other] for other in members if other != cell):
+                return True
+        return False
 
 
 def _breakers(system: CellSystem, derived: dict[int, Derivation], cell: int) -> list[int]:
