@@ -61,6 +61,11 @@ class Settings:
     scheduler_lease_seconds: int = 30
     serve_scheduler: str = "auto"
     audit_retention_days: int = 400
+    station_name: str = ""
+    station_phone: str = ""
+    station_hours: str = ""
+    # "name number" entries separated by ";"; the station must verify them before going live
+    crisis_hotlines: str = "全国心理援助热线 12356;希望24热线 400-161-9995"
 
     def __post_init__(self) -> None:
         if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS:
@@ -112,6 +117,10 @@ _ENV_NAMES: dict[str, str] = {
     "scheduler_lease_seconds": "WELLBEING_SCHEDULER_LEASE_SECONDS",
     "serve_scheduler": "WELLBEING_SERVE_SCHEDULER",
     "audit_retention_days": "WELLBEING_AUDIT_RETENTION_DAYS",
+    "station_name": "WELLBEING_STATION_NAME",
+    "station_phone": "WELLBEING_STATION_PHONE",
+    "station_hours": "WELLBEING_STATION_HOURS",
+    "crisis_hotlines": "WELLBEING_CRISIS_HOTLINES",
 }
 
 

@@ -18,6 +18,7 @@ def init_web_layer(app: Flask) -> None:
     from wellbeing.web.admin_audit import bp as admin_audit_bp
     from wellbeing.web.auth_views import bp as auth_bp
     from wellbeing.web.home import bp as home_bp
+    from wellbeing.web.officer import bp as officer_bp
 
     init_request_session(app)
     csrf.init_app(app)
@@ -26,4 +27,5 @@ def init_web_layer(app: Flask) -> None:
     init_errors(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(officer_bp)
     app.register_blueprint(admin_audit_bp)

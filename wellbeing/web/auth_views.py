@@ -13,6 +13,7 @@ from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
 from wellbeing.auth.errors import BadCredentials, Throttled
 from wellbeing.org.models import LOCALES
+from wellbeing.web.carry import carried_fields, continue_page
 from wellbeing.web.context import client_address, current_user, db
 from wellbeing.web.security import SESSION_KEY, throttle_policy
 
@@ -45,6 +46,7 @@ def login_submit() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     next_url = request.form.get("next", "")
+    carried = carried_fields(request.form)  # a form kept from before the session ended
     try:
         user = auth_service.authenticate(
             db(), username, password, client_address(), throttle_policy()
@@ -53,12 +55,18 @@ def login_submit() -> ResponseReturnValue:
         _record_failure("auth.login_throttled", username)
         db().commit()
         message = _("Too many attempts. Please wait a few minutes and try again.")
-        return render_template("login.html", error=message, next=next_url, username=username), 429
+        page = render_template(
+            "login.html", error=message, next=next_url, username=username, carried=carried
+        )
+        return page, 429
     except BadCredentials:
         _record_failure("auth.login_failed", username)
         db().commit()
         message = _("The username or password is not correct.")
-        return render_template("login.html", error=message, next=next_url, username=username), 401
+        page = render_template(
+            "login.html", error=message, next=next_url, username=username, carried=carried
+        )
+        return page, 401
     chosen_language = session.get("lang")
     if chosen_language in LOCALES:  # a language picked on the sign-in page is kept
         user.locale = chosen_language
@@ -77,6 +85,8 @@ def login_submit() -> ResponseReturnValue:
     session[SESSION_KEY] = raw
     if chosen_language in LOCALES:
         session["lang"] = chosen_language
+    if carried:
+        return continue_page(safe_next(next_url), carried)
     return redirect(safe_next(next_url))
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import signed_in
 from wellbeing.auth.policy import scope_units
 from wellbeing.org.models import Role
-from wellbeing.web.context import current_user
+from wellbeing.web.context import catalogue, current_user, db
+from wellbeing.web.i18n import current_language
+from wellbeing.web.officer.home_card import officer_card
 
 bp = Blueprint("home", __name__)
 
@@ -21,9 +25,12 @@ def index() -> ResponseReturnValue:
     """One card per role held, each listing that role's next steps and scope."""
     user = current_user()
     assert user is not None  # guaranteed by the access rule  # noqa: S101
-    cards = [
+    cards: list[dict[str, Any]] = [
         {"role": role.value, "scopes": scope_units(user, role)}
         for role in ROLE_ORDER
         if role in user.roles
     ]
+    for card in cards:
+        if card["role"] == Role.OFFICER.value:
+            card["officer"] = officer_card(db(), user, catalogue(), current_language())
     return render_template("home.html", user=user, cards=cards)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import rule_of
 from wellbeing.config import Settings
+from wellbeing.web.carry import login_keeping_form
 from wellbeing.web.context import db, is_api_request, settings
 
 SESSION_KEY = "sid"
@@ -69,6 +70,8 @@ def enforce_access_rule() -> ResponseReturnValue | None:
     if g.user is None:
         if is_api_request():
             abort(401)
+        if request.method == "POST":  # a form sent after the session ended is kept, not lost
+            return login_keeping_form()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(403)
 

@@ -1,0 +1,58 @@
+"""The officer's own results: one result, the history with trends, and the voluntary list."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask.typing import ResponseReturnValue
+
+from wellbeing.auth.access import roles
+from wellbeing.org.models import Role
+from wellbeing.screening import service
+from wellbeing.screening.models import Submission
+from wellbeing.screening.views_data import definition_summary, text_in
+from wellbeing.web.context import catalogue, db
+from wellbeing.web.i18n import current_language
+from wellbeing.web.officer.blueprint import bp
+from wellbeing.web.officer.common import consent_gate, current_officer
+from wellbeing.web.officer.results import history_data, result_data
+
+
+@bp.get("/results/<submission_id>")
+@roles(Role.OFFICER)
+def result(submission_id: str) -> ResponseReturnValue:
+    """A result in plain words, self-help, and — after a critical answer — crisis contacts."""
+    officer = current_officer()
+    submission = db().get(Submission, submission_id)
+    if submission is None or submission.officer_id != officer.id:
+        abort(404)
+    if submission.instrument_id not in catalogue():
+        abort(404)
+    definition = catalogue().get(submission.instrument_id)
+    data = result_data(submission, definition, current_language())
+    return render_template("officer/result.html", result=data)
+
+
+@bp.get("/history")
+@roles(Role.OFFICER)
+def history() -> ResponseReturnValue:
+    """Own results over time, a small trend chart per instrument, and the export links."""
+    officer = current_officer()
+    rows = service.own_submissions(db(), officer)
+    data = history_data(rows, catalogue(), current_language())
+    return render_template("officer/history.html", history=data)
+
+
+@bp.get("/screenings")
+@roles(Role.OFFICER)
+def screenings() -> ResponseReturnValue:
+    """Assigned screenings still open, and the questionnaires offered as voluntary self-checks."""
+    officer = current_officer()
+    if (gate := consent_gate(officer)) is not None:
+        return gate
+    lang = current_language()
+    offered = [definition_summary(d, lang) for d in catalogue().offerable()]
+    pending = service.pending_assignments(db(), officer)
+    titles = {d.id: text_in(d.title, lang) for d in catalogue()}
+    return render_template(
+        "officer/screenings.html", offered=offered, pending=pending, titles=titles
+    )
