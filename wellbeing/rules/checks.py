@@ -30,14 +30,17 @@ Range = tuple[Fraction, Fraction]
 
 def check_rule(rule: Rule, catalogue: Catalogue, path: str) -> list[Problem]:
     """Every problem with ``rule`` (at ``path`` in its file), or an empty list."""
-    problems = list(_check_actions(rule, catalogue, f"{path}.actions"))
+    actions = list(_check_actions(rule, catalogue, f"{path}.actions"))
     if rule.instrument not in catalogue:
         reason = f"unknown instrument {rule.instrument!r}; known: {_known(catalogue.definitions)}"
-        return [Problem(f"{path}.instrument", reason), *problems]
+        return [Problem(f"{path}.instrument", reason), *actions]
     definition = catalogue.get(rule.instrument)
-    for leaf_path, leaf in leaves(rule.when, f"{path}.when"):
-        problems.extend(_check_leaf(definition, leaf, leaf_path))
-    return problems
+    problems = [
+        problem
+        for leaf_path, leaf in leaves(rule.when, f"{path}.when")
+        for problem in _check_leaf(definition, leaf, leaf_path)
+    ]
+    return [*problems, *actions]
 
 
 def _known(ids: Iterable[str]) -> str:
