@@ -6,6 +6,7 @@ key stops start-up with a message that says what to do; nothing falls back to a 
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -15,6 +16,7 @@ from typing import Any
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 KEYRING_FILE = "keyring.json"
 MIN_AUDIT_RETENTION_DAYS = 183
+MIN_REPORT_CELL = 5  # the smallest threshold k disclosure control accepts (reports/disclosure.py)
 
 
 class ConfigError(RuntimeError):
@@ -50,6 +52,8 @@ class Settings:
     default_locale: str = "zh_CN"
     keyring_path: Path | None = None
     questionnaire_dirs: str = ""
+    report_min_cell: int = 10  # threshold k of report disclosure control
+    report_dp_epsilon: float | None = None  # set: reports add OpenDP noise, this epsilon a release
     notify_adapter: str = "log"
     notify_channels: str = ""
     smtp_host: str = ""
@@ -73,6 +77,14 @@ class Settings:
                 f"WELLBEING_AUDIT_RETENTION_DAYS must be at least {MIN_AUDIT_RETENTION_DAYS} "
                 "(six months): the audit log is evidence"
             )
+        if self.report_min_cell < MIN_REPORT_CELL:
+            raise ConfigError(
+                f"WELLBEING_REPORT_MIN_CELL must be at least {MIN_REPORT_CELL}: smaller report "
+                "cells could identify people"
+            )
+        epsilon = self.report_dp_epsilon
+        if epsilon is not None and not (epsilon > 0 and math.isfinite(epsilon)):
+            raise ConfigError("WELLBEING_REPORT_DP_EPSILON must be a positive number (or unset)")
 
     @property
     def sqlite_path(self) -> Path:
@@ -106,6 +118,8 @@ _ENV_NAMES: dict[str, str] = {
     "default_locale": "WELLBEING_DEFAULT_LOCALE",
     "keyring_path": "WELLBEING_KEYRING_PATH",
     "questionnaire_dirs": "WELLBEING_QUESTIONNAIRE_DIRS",
+    "report_min_cell": "WELLBEING_REPORT_MIN_CELL",
+    "report_dp_epsilon": "WELLBEING_REPORT_DP_EPSILON",
     "notify_adapter": "WELLBEING_NOTIFY_ADAPTER",
     "notify_channels": "WELLBEING_NOTIFY_CHANNELS",
     "smtp_host": "WELLBEING_SMTP_HOST",
@@ -124,6 +138,15 @@ _ENV_NAMES: dict[str, str] = {
 }
 
 
+def _env_float(name: str, raw: str, *, optional: bool) -> float | None:
+    if optional and not raw.strip():
+        return None
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{_ENV_NAMES.get(name, name)} must be a number") from exc
+
+
 def _convert(name: str, raw: Any) -> Any:
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if not isinstance(raw, str):
@@ -137,6 +160,8 @@ def _convert(name: str, raw: Any) -> Any:
             raise ConfigError(f"{_ENV_NAMES.get(name, name)} must be a whole number") from exc
     if kind in {"Path", "Path | None"}:
         return Path(raw).resolve() if raw else None
+    if kind in {"float", "float | None"}:
+        return _env_float(name, raw, optional=kind != "float")
     return raw
 
 
