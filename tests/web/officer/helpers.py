@@ -58,3 +58,16 @@ def fill_phq9(pages: Pages, values: list[int]) -> None:
     second = {f"q{i}": v for i, v in enumerate(values[5:], start=6)}
     assert pages.answer("phq9", 1, first).status_code == 302
     assert pages.answer("phq9", 2, second).status_code == 302
+
+
+def review_form(pages: Pages, instrument: str) -> dict[str, str]:
+    """The review page's submit form fields (CSRF token and idempotency key)."""
+    review = pages.get(f"/screenings/{instrument}/review")
+    key = KEY.search(review)
+    assert key
+    return {"csrf_token": token_of(review), "idempotency_key": key.group(1)}
+
+
+def checked(page: str, item: str, value: int) -> bool:
+    """Whether the page shows this option of this item as chosen."""
+    return f'name="{item}" value="{value}" data-item="{item}" checked' in page

@@ -31,6 +31,10 @@ def officer_card(
         ]
         if questionnaires:
             pending.append(
-                {"id": assignment.id, "closes_at": assignment.closes_at, "items": questionnaires}
+                {
+                    "id": assignment.id,
+                    "closes_at": assignment.closes_at,
+                    "questionnaires": questionnaires,
+                }
             )
     return {"pending": pending, "consented": current_consent(session, officer) is not None}

@@ -73,9 +73,7 @@ def save_page(instrument: str) -> ResponseReturnValue:
     return redirect(target.url("officer.page", page=following))
 
 
-def render_page(
-    target: Target, form: Questionnaire, number: int, notice: str | None = None
-) -> str:
+def render_page(target: Target, form: Questionnaire, number: int, notice: str | None = None) -> str:
     """Render a page of questions with the answers given so far."""
     lang = current_language()
     definition = target.definition
