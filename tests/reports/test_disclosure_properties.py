@@ -48,6 +48,7 @@ def _check_published(table: ProtectedTable, units: list[UnitResults], k: int) ->
         breakdown = row.n.value is not None and row.n.value >= k
         if row.mean.value is not None:
             assert breakdown
+            assert any(cell.value is not None for cell in row.bands.values())
             nonzero = [value for value in row.bands.values() if value.value]
             assert len(nonzero) != 1 or any(c.value is None for c in row.bands.values())
         for cell in [row.n, *row.bands.values()]:
@@ -88,6 +89,11 @@ def test_one_band_and_too_few_rows_show_no_breakdown(
             assert row.n.reason is Reason.TOO_FEW
         if total >= k and sum(1 for value in n.values() if value) == 1:
             assert {cell.reason for cell in row.bands.values()} == {Reason.ONE_BAND}
+        for value, cell in zip([total, *n.values()], [row.n, *row.bands.values()], strict=True):
+            if 0 < value < k:  # hidden by the rules themselves, never only as a partner
+                assert cell.reason in {Reason.TOO_FEW, Reason.ONE_BAND}
+            if cell.reason is Reason.PROTECTS_OTHER:
+                assert value == 0 or value >= k
 
 
 @settings(max_examples=100, deadline=None)

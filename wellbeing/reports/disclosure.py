@@ -12,7 +12,8 @@ Rules
 * A unit whose results all fall in one band shows no breakdown (``one_band``): the band of
   every member would follow.
 * Otherwise a band count from 1 to k-1 is hidden (``too_few``); 0 and counts >= k are shown.
-* The mean is shown only where the breakdown is (it is ``S / n``, S the sum of totals).
+* The mean is shown only where the breakdown is: never when ``n`` or every band count ends up
+  hidden. It counts as publishing ``S = mean × n`` (S, the sum of totals), so S is protected too.
 * Complementary suppression (``protects_other``) until the attacker below learns nothing
   protected.
 
@@ -35,12 +36,18 @@ full set of its other (zero) bands.
 
 Algorithm and termination
 -------------------------
-Primary suppression as above; then suppression.py runs the attacker, and for each leak hides the
-cheapest shown cell (smallest non-zero value, a band before ``n``) in the equation that gave it
-away — or, if that equation holds no shown cell, in the one that gave away a cell it used. Every
-round hides at least one more cell and none is ever shown again, so it ends after at most as many
-rounds as cells, and a fully hidden table leaks nothing. Everything iterates in a fixed order
-(units in pre-order, children by code), so the result is deterministic.
+Primary suppression as above; then suppression.py runs the attacker and, for each leak, walks
+back through the steps that gave it away and hides one shown cell that breaks a step: preferably
+one the attacker could not simply work out again from another equation, then the one nearest the
+leak, then the smallest non-zero value (a partner of at least k keeps the hidden value uncertain
+by at least k; zeros only as a last resort), a band before ``n``. It repeats until no leak is
+left. Every round hides at least one more cell and none is ever shown again, so it ends after at
+most as many rounds as cells, and a fully hidden table leaks nothing. Everything iterates in a
+fixed order (units in pre-order, children by code), so the result is deterministic.
+
+Not covered: an attacker combining equations by full linear algebra (elimination over several
+equations with two or more unknowns each), bounds reasoning beyond "the rest are 0" (intervals
+from non-negativity), and differences between reports over a changed unit tree.
 
 Consistency: suppression is computed once over the whole tree passed in, and a unit's report is
 the slice of it for that unit and its descendants. Pass the whole organisation, not a subtree, so
