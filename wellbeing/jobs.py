@@ -11,9 +11,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from wellbeing.auth.service import SessionPolicy, ThrottlePolicy, purge_expired
+from wellbeing.config import Settings
 from wellbeing.scheduler.job import Cron, Every, Job, JobContext, Trigger
 
-__all__ = ["Cron", "Every", "Job", "JobContext", "Trigger", "all_jobs", "find_job", "run_job_once"]
+__all__ = [
+    "Cron",
+    "Every",
+    "Job",
+    "JobContext",
+    "Trigger",
+    "all_jobs",
+    "check_job_settings",
+    "find_job",
+    "run_job_once",
+]
 
 
 def purge_auth_records(ctx: JobContext) -> None:
@@ -40,6 +51,13 @@ def all_jobs() -> tuple[Job, ...]:
     if len(set(names)) != len(names):
         raise RuntimeError(f"duplicate job names in {names}")
     return jobs
+
+
+def check_job_settings(settings: Settings) -> None:
+    """Refuse, at start-up, settings a job would trip over on every run (ConfigError)."""
+    from wellbeing.notify.adapters import make_adapter
+
+    make_adapter(settings)
 
 
 def find_job(name: str) -> Job:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import socketserver
 import threading
 from collections.abc import Callable, Iterator
@@ -36,6 +37,13 @@ class TinySmtpServer(socketserver.ThreadingTCPServer):
         self.refuse: dict[str, int] = {}
 
 
+def _address(command: str) -> str:
+    """The <address> of a MAIL FROM or RCPT TO command."""
+    match = re.search(r"<([^>]*)>", command)
+    assert match, command
+    return match.group(1)
+
+
 class _SmtpHandler(socketserver.StreamRequestHandler):
     server: TinySmtpServer
 
@@ -51,10 +59,10 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 self.reply("250-tiny")
                 self.reply("250 8BITMIME")
             elif verb == "MAIL":
-                sender, recipients = line.split(":", 1)[1].strip().strip("<>").split(">")[0], []
+                sender, recipients = _address(line), []
                 self.reply("250 OK")
             elif verb == "RCPT":
-                address = line.split(":", 1)[1].strip().strip("<>")
+                address = _address(line)
                 code = self.server.refuse.get(address)
                 if code:
                     self.reply(f"{code} no such mailbox")

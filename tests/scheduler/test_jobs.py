@@ -101,3 +101,14 @@ def test_the_scheduler_command_lists_its_jobs() -> None:
 def test_delivery_interval_is_short() -> None:
     trigger = find_job("notify.deliver").trigger
     assert getattr(trigger, "interval", timedelta(hours=1)) <= timedelta(minutes=1)
+
+
+def test_the_scheduler_refuses_to_start_with_a_broken_notify_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("WELLBEING_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("WELLBEING_NOTIFY_ADAPTER", "smtp")
+    monkeypatch.delenv("WELLBEING_SMTP_HOST", raising=False)
+    result = CliRunner().invoke(cli, ["scheduler"])
+    assert result.exit_code != 0
+    assert "WELLBEING_SMTP_HOST" in str(result.exception)

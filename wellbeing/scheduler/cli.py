@@ -11,7 +11,7 @@ import click
 
 from wellbeing.cli import open_database
 from wellbeing.config import load_settings
-from wellbeing.jobs import all_jobs, run_job_once
+from wellbeing.jobs import all_jobs, check_job_settings, run_job_once
 from wellbeing.scheduler.job import JobContext
 from wellbeing.scheduler.runner import LeasedScheduler
 
@@ -26,8 +26,10 @@ def scheduler(job_name: str | None, list_jobs: bool) -> None:
             click.echo(f"{job.name:<24} {job.trigger}")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = load_settings()
+    check_job_settings(settings)
     database = open_database()
-    ctx = JobContext(database, load_settings())
+    ctx = JobContext(database, settings)
     try:
         if job_name:
             run_job_once(job_name, ctx)

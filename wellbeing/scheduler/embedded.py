@@ -7,7 +7,7 @@ from typing import Any
 
 from wellbeing.config import ConfigError, Settings
 from wellbeing.db import Database, make_engine
-from wellbeing.jobs import all_jobs
+from wellbeing.jobs import all_jobs, check_job_settings
 from wellbeing.scheduler.job import JobContext
 from wellbeing.scheduler.runner import LeasedScheduler
 
@@ -32,6 +32,8 @@ class EmbeddedScheduler:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.enabled = wants_embedded_scheduler(settings)
+        if self.enabled:
+            check_job_settings(settings)  # before gunicorn starts, so the message is seen
         self._database: Database | None = None
         self._stop: Callable[[], None] | None = None
 
