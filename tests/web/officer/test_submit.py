@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.web.officer.helpers import Pages, fill_phq9, review_form
+from tests.web.officer.helpers import Pages, fill_phq9, review_form, token_of
 from wellbeing.org.models import User
 from wellbeing.screening.drafts import load_draft
 from wellbeing.screening.models import Submission
@@ -125,3 +125,17 @@ def test_other_roles_are_refused_every_officer_page(
         else:
             response = client.post(path, data={"csrf_token": token})
         assert response.status_code == 403, (method, path, response.status_code)
+
+
+def test_review_after_submitting_does_not_offer_an_empty_submission(
+    pages: Pages, db_session: Session
+) -> None:
+    fill_phq9(pages, [0, 0, 0, 0, 0, 0, 0, 0, 0])
+    pages.submit("phq9")
+    back = pages.client.get("/screenings/phq9/review")
+    assert back.status_code == 302
+    assert back.headers["Location"] == "/screenings/phq9"
+    page = pages.get("/screenings/phq9")
+    stale = {"csrf_token": token_of(page), "idempotency_key": "new-key-000000"}
+    assert pages.client.post("/screenings/phq9/submit", data=stale).status_code == 302
+    assert _count(db_session) == 1

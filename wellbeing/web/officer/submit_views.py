@@ -29,6 +29,8 @@ def review(instrument: str) -> ResponseReturnValue:
     target = load_target(officer, instrument)
     if (gate := consent_gate(officer)) is not None:
         return gate
+    if not load_draft(db(), officer, instrument, target.assignment_id):
+        return redirect(target.url("officer.page"))  # nothing to review (e.g. back after submit)
     return render_review(target, uuid.uuid4().hex)
 
 
@@ -47,6 +49,8 @@ def submit(instrument: str) -> ResponseReturnValue:
         return redirect(url_for("officer.result", submission_id=earlier.id))
     draft = load_draft(db(), officer, instrument, target.assignment_id)
     answers = Questionnaire(target.definition, draft).to_submit()
+    if not answers:  # never store an empty questionnaire
+        return redirect(target.url("officer.page"))
     try:
         scored = service.score_answers(target.definition, answers)
     except InvalidAnswers as exc:
