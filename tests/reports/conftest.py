@@ -26,6 +26,7 @@ class Attack:
     known_at_start: set[Var]
     recovered: dict[Var, int] = field(default_factory=dict)
     groups: list[tuple[str, str]] = field(default_factory=list)  # (kind, unit)
+    equations: list[tuple[Var, list[Var]]] = field(default_factory=list)  # total = Σ parts
 
     def learned(self, var: Var) -> bool:
         return var in self.known_at_start or var in self.recovered
@@ -83,6 +84,7 @@ def run_attack(
         for column in columns if kids else []:
             parts = [("row", kid, column) for kid in kids] + [("own", code, column)]
             equations.append((("row", code, column), parts))
+    attack.equations = equations
     _solve(equations, values)
     attack.recovered = {var: v for var, v in values.items() if var not in attack.known_at_start}
     return attack
