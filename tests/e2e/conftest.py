@@ -32,6 +32,7 @@ DEMO_PASSWORD = "demo-password-2026"
 WELLBEING = Path(sys.executable).with_name("wellbeing")  # the console script of this environment
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STARTUP_SECONDS = 30.0
+PAGE_TIMEOUT_MS = 15_000
 CLIENT_ERROR_LOG = re.compile(
     r"Failed to load resource: the server responded with a status of 4\d\d"
 )
@@ -178,6 +179,7 @@ def assert_clean(page: Page) -> None:
 def watched_page(browser: Browser, base_url: str, **options: Any) -> Iterator[Page]:
     """A page in a fresh context, watched for console errors and foreign requests."""
     context = browser.new_context(**options)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)  # a hung server fails fast, not after 30 s
     page = context.new_page()
     log = _LOGS[page] = PageLog(base_url)
     page.on("console", log.on_console)
