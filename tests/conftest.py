@@ -223,3 +223,40 @@ def frozen_clock() -> Iterator[ControlledClock]:
 def repo_root() -> Path:
     """The repository's top folder."""
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def scratch_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A separate, migrated database whose rows really commit (concurrency tests); dropped after.
+
+    On PostgreSQL a fresh database beside the test one; otherwise a SQLite file.
+    """
+    if not database_url.startswith("postgresql"):
+        built = make_engine(f"sqlite:///{tmp_path / 'scratch.db'}")
+        upgrade_to_head(built)
+        yield built
+        built.dispose()
+        return
+    name = f"wb_scratch_{os.getpid()}_{id(tmp_path) % 100000}"
+    admin = make_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    built = make_engine(database_url.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        upgrade_to_head(built)
+        yield built
+    finally:
+        built.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _keep_process_keyring() -> Iterator[None]:
+    """Tests that swap or clear the process keyring get the previous one back afterwards."""
+    from wellbeing import sealed
+
+    previous = sealed._active_keyring
+    yield
+    sealed.set_active_keyring(previous)

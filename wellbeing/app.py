@@ -11,7 +11,9 @@ from flask import Flask
 from wellbeing.config import ConfigError, Settings, load_settings, require_secret_key
 from wellbeing.crypto import Keyring, KeyringError, select_provider
 from wellbeing.db import Database, make_engine
-from wellbeing.instruments import CatalogueError, load_catalogue, questionnaire_dirs
+from wellbeing.instruments import CatalogueError
+from wellbeing.rules import RuleSetError
+from wellbeing.screening.policy import load_policy
 from wellbeing.sealed import set_active_keyring
 
 
@@ -75,12 +77,13 @@ def init_crypto(settings: Settings, keyring: Keyring | None = None) -> None:
 
 
 def init_instruments(app: Flask, settings: Settings) -> None:
-    """Load and validate every questionnaire definition (a bad file stops start-up)."""
+    """Load and validate every questionnaire and rule file (a bad file stops start-up)."""
     try:
-        catalogue = load_catalogue(questionnaire_dirs(settings.questionnaire_dirs))
-    except CatalogueError as exc:
+        policy = load_policy(settings)
+    except (CatalogueError, RuleSetError) as exc:
         raise ConfigError(str(exc)) from exc
-    app.extensions["wellbeing.catalogue"] = catalogue
+    app.extensions["wellbeing.catalogue"] = policy.catalogue
+    app.extensions["wellbeing.policy"] = policy
 
 
 def init_web(app: Flask) -> None:

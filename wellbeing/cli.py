@@ -66,11 +66,12 @@ def register_commands() -> None:
     from wellbeing.audit.cli import audit
     from wellbeing.cli_keys import keys
     from wellbeing.cli_org import units, users
+    from wellbeing.cli_screening import campaigns, incidents
     from wellbeing.cli_serve import demo, serve
     from wellbeing.instruments.cli import instruments_cli
     from wellbeing.scheduler.cli import scheduler
 
-    for command in (units, users, keys, instruments_cli, demo, serve):
+    for command in (units, users, keys, instruments_cli, campaigns, incidents, demo, serve):
         cli.add_command(command)
     cli.add_command(audit)
     cli.add_command(scheduler)

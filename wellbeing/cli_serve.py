@@ -6,10 +6,24 @@ import os
 
 import click
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from wellbeing.bootstrap import initialise
 from wellbeing.cli import open_database
+from wellbeing.clock import utcnow
 from wellbeing.config import load_settings
+from wellbeing.crypto import select_provider
+from wellbeing.screening.policy import load_policy
+from wellbeing.sealed import set_active_keyring
+
+
+def create_demo_history(session: Session) -> bool:
+    """Demo waves and submissions, sealed with the instance's keyring."""
+    from wellbeing.demo_screening import create_demo_screenings
+
+    settings = load_settings()
+    set_active_keyring(select_provider(settings.effective_keyring_path).load())
+    return create_demo_screenings(session, load_policy(settings), utcnow())
 
 
 @click.command()
@@ -25,6 +39,10 @@ def demo(then_serve: bool, host: str, port: int) -> None:
     database = open_database()
     with database.transaction() as session:
         logins = create_demo_organisation(session)
+    click.echo("demo screening history: three quarterly waves through the real pipeline …")
+    with database.transaction() as session:
+        created = create_demo_history(session)
+    click.echo("  created" if created else "  already present")
     database.engine.dispose()
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for login in logins:
@@ -50,7 +68,7 @@ def run_server(host: str, port: int, workers: int, dev: bool) -> None:
     from wellbeing.app import create_app
     from wellbeing.scheduler.embedded import EmbeddedScheduler
 
-    jobs = EmbeddedScheduler(load_settings())  # embedded mode: the jobs run once, in this process
+    jobs = EmbeddedScheduler(load_settings())  # embedded mode: one scheduler process beside us
     if dev:
         jobs.start()
         try:
@@ -65,7 +83,7 @@ def run_server(host: str, port: int, workers: int, dev: bool) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
-            self.cfg.set("when_ready", jobs.start)  # in the master, before workers fork
+            self.cfg.set("when_ready", jobs.start)  # a child process of the master
             self.cfg.set("on_exit", jobs.stop)
 
         def load(self) -> Flask:

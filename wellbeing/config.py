@@ -52,6 +52,9 @@ class Settings:
     default_locale: str = "zh_CN"
     keyring_path: Path | None = None
     questionnaire_dirs: str = ""
+    claim_hours_urgent: int = 4
+    claim_hours_high: int = 72
+    claim_hours_routine: int = 336
     report_min_cell: int = 10  # threshold k of report disclosure control
     report_dp_epsilon: float | None = None  # set: reports add OpenDP noise, this epsilon a release
     notify_adapter: str = "log"
@@ -118,6 +121,9 @@ _ENV_NAMES: dict[str, str] = {
     "default_locale": "WELLBEING_DEFAULT_LOCALE",
     "keyring_path": "WELLBEING_KEYRING_PATH",
     "questionnaire_dirs": "WELLBEING_QUESTIONNAIRE_DIRS",
+    "claim_hours_urgent": "WELLBEING_CLAIM_HOURS_URGENT",
+    "claim_hours_high": "WELLBEING_CLAIM_HOURS_HIGH",
+    "claim_hours_routine": "WELLBEING_CLAIM_HOURS_ROUTINE",
     "report_min_cell": "WELLBEING_REPORT_MIN_CELL",
     "report_dp_epsilon": "WELLBEING_REPORT_DP_EPSILON",
     "notify_adapter": "WELLBEING_NOTIFY_ADAPTER",

@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing import clock
-from wellbeing.instruments import Catalogue, Definition
+from wellbeing.instruments import Definition
 from wellbeing.org.models import User
 from wellbeing.screening import campaigns
 from wellbeing.screening.consent import give_consent
 from wellbeing.screening.models import Assignment, AssignmentStatus, Campaign
+from wellbeing.screening.policy import ScreeningPolicy
 from wellbeing.screening.service import submit
 
 CAMPAIGN_NAME = "示范季度心理健康筛查"
@@ -48,14 +49,14 @@ def _answers(definition: Definition, distress: float, rng: random.Random) -> dic
     return answers
 
 
-def create_demo_screenings(session: Session, catalogue: Catalogue, now: datetime) -> bool:
+def create_demo_screenings(session: Session, policy: ScreeningPolicy, now: datetime) -> bool:
     """Run three quarterly waves of PHQ-9 and GAD-7 for the demo bureau; False if done before."""
     if session.scalars(select(Campaign).where(Campaign.name == CAMPAIGN_NAME)).first():
         return False
     first_open = campaigns.add_months(now - timedelta(days=3), -6)
     campaign = campaigns.create_campaign(
         session,
-        catalogue,
+        policy.catalogue,
         name=CAMPAIGN_NAME,
         unit_code="BUR",
         instruments=list(INSTRUMENTS),
@@ -69,7 +70,7 @@ def create_demo_screenings(session: Session, catalogue: Catalogue, now: datetime
         wave = campaign.waves[wave_number - 1]
         campaigns.open_due_waves(session, wave.opens_at)
         campaigns.open_due_assignments(session, wave.opens_at)
-        _answer_wave(session, catalogue, wave.id, wave.opens_at, rate, rng, distress)
+        _answer_wave(session, policy, wave.id, wave.opens_at, rate, rng, distress)
         if wave.closes_at <= now:
             campaigns.expire_and_close(session, wave.closes_at)
     return True
@@ -77,7 +78,7 @@ def create_demo_screenings(session: Session, catalogue: Catalogue, now: datetime
 
 def _answer_wave(
     session: Session,
-    catalogue: Catalogue,
+    policy: ScreeningPolicy,
     wave_id: int,
     opened: datetime,
     rate: float,
@@ -102,10 +103,10 @@ def _answer_wave(
             for instrument in INSTRUMENTS:
                 submit(
                     session,
-                    catalogue,
+                    policy,
                     officer,
                     instrument_id=instrument,
-                    answers=_answers(catalogue.get(instrument), distress[officer.id], rng),
+                    answers=_answers(policy.catalogue.get(instrument), distress[officer.id], rng),
                     idempotency_key=f"demo-{wave_id}-{officer.id}-{instrument}",
                     assignment_id=assignment.id,
                 )

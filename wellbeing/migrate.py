@@ -25,7 +25,7 @@ def upgrade_to_head(engine: Engine) -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")  # branches made in parallel are merged later
+        command.upgrade(config, "heads")  # every head, should a branch be open
 
 
 def is_at_head(engine: Engine) -> bool:

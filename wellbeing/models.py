@@ -5,6 +5,8 @@ from wellbeing.auth import models as auth_models
 from wellbeing.db import Base
 from wellbeing.notify import models as notify_models
 from wellbeing.org import models as org_models
+from wellbeing.referrals import models as referral_models
+from wellbeing.reports import models as report_models
 from wellbeing.scheduler import models as scheduler_models
 from wellbeing.screening import models as screening_models
 
@@ -14,6 +16,8 @@ __all__ = [
     "auth_models",
     "notify_models",
     "org_models",
+    "referral_models",
+    "report_models",
     "scheduler_models",
     "screening_models",
 ]

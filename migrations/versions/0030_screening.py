@@ -99,8 +99,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_assignments_officer_id_users')),
     sa.ForeignKeyConstraint(['wave_id'], ['waves.id'], name=op.f('fk_assignments_wave_id_waves')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments')),
-    sa.UniqueConstraint('officer_id', 'incident_id', 'follow_up_day', name=op.f('uq_assignments_officer_id')),
-    sa.UniqueConstraint('officer_id', 'wave_id', name=op.f('uq_assignments_officer_id'))
+    sa.UniqueConstraint('officer_id', 'incident_id', 'follow_up_day', name=op.f('uq_assignments_officer_incident_day')),
+    sa.UniqueConstraint('officer_id', 'wave_id', name=op.f('uq_assignments_officer_wave'))
     )
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignments_incident_id'), ['incident_id'], unique=False)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from wellbeing.clock import utcnow
+from wellbeing.crypto import FileKeyProvider, new_keyring
 from wellbeing.db import make_engine
 from wellbeing.migrate import upgrade_to_head
 from wellbeing.scheduler.lease import lease_holder
@@ -28,6 +29,7 @@ def instance(tmp_path: Path) -> Path:
     engine = make_engine(f"sqlite:///{tmp_path / 'wellbeing.db'}")
     upgrade_to_head(engine)
     engine.dispose()
+    FileKeyProvider(tmp_path / "keyring.json").create(new_keyring())  # jobs fail closed without
     return tmp_path
 
 

@@ -18,7 +18,7 @@ from wellbeing.screening.views_data import (
     definition_detail,
     definition_summary,
 )
-from wellbeing.web.context import catalogue, db
+from wellbeing.web.context import catalogue, db, screening_policy
 from wellbeing.web.errors import ApiError
 from wellbeing.web.i18n import current_language
 from wellbeing.web.screening_text import problem_messages, screening_error_message
@@ -80,7 +80,7 @@ def create_submission() -> ResponseReturnValue:
     try:
         outcome = service.submit(
             db(),
-            catalogue(),
+            screening_policy(),
             caller(),
             instrument_id=instrument,
             answers=answers,
@@ -96,6 +96,7 @@ def create_submission() -> ResponseReturnValue:
         "result": outcome.result,
         "crisis": outcome.crisis,
         "referral": outcome.referral,
+        "follow_up": outcome.follow_ups,
     }
     return jsonify(body_out), 200 if outcome.replayed else 201
 

@@ -32,3 +32,20 @@ def units_in_scope_clause(user: User, role: Role) -> ColumnElement[bool]:
 def may_view_reports_for(user: User, unit: Unit) -> bool:
     """Leaders within their scope, and supervisors within theirs, may see a unit's reports."""
     return unit_in_scope(user, Role.LEADER, unit) or unit_in_scope(user, Role.SUPERVISOR, unit)
+
+
+def may_work_referrals_in(user: User, unit: Unit) -> bool:
+    """Counsellors and supervisors may work referrals of officers in units they cover."""
+    return unit_in_scope(user, Role.COUNSELLOR, unit) or unit_in_scope(user, Role.SUPERVISOR, unit)
+
+
+def may_supervise_in(user: User, unit: Unit) -> bool:
+    """Supervisors may reassign, review and break glass within their scope."""
+    return unit_in_scope(user, Role.SUPERVISOR, unit)
+
+
+def referral_scope_clause(user: User) -> ColumnElement[bool]:
+    """A SQL condition on Unit selecting where the user may work referrals."""
+    return or_(
+        units_in_scope_clause(user, Role.COUNSELLOR), units_in_scope_clause(user, Role.SUPERVISOR)
+    )

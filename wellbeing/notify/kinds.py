@@ -102,6 +102,24 @@ KINDS: dict[str, Kind] = {
             ),
             _PRIORITY,
         ),
+        Kind(
+            "referral.half_deadline",
+            N_("A referral is still unclaimed"),
+            N_(
+                "A referral in the station's queue has passed half of its deadline without "
+                "being claimed. Please sign in to review it."
+            ),
+            _PRIORITY,
+        ),
+        Kind(
+            "break_glass.opened",
+            N_("Emergency access was used"),
+            N_(
+                "A supervisor opened a screening record through emergency access. "
+                "Please sign in and review the reason in the break-glass list."
+            ),
+            {},
+        ),
     )
 }
 

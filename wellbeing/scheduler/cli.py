@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from wellbeing.app import init_crypto
 from wellbeing.cli import open_database
 from wellbeing.config import load_settings
 from wellbeing.jobs import all_jobs, check_job_settings, run_job_once
@@ -28,6 +29,7 @@ def scheduler(job_name: str | None, list_jobs: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = load_settings()
     check_job_settings(settings)
+    init_crypto(settings)  # jobs may seal or open records: fail closed without a keyring
     database = open_database()
     ctx = JobContext(database, settings)
     try:

@@ -1,15 +1,14 @@
-"""The embedded mode: `wellbeing serve` runs the jobs in its own (master) process, once."""
+"""The embedded mode: `wellbeing serve` runs the scheduler beside its workers, once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
 from typing import Any
 
 from wellbeing.config import ConfigError, Settings
-from wellbeing.db import Database, make_engine
-from wellbeing.jobs import all_jobs, check_job_settings
-from wellbeing.scheduler.job import JobContext
-from wellbeing.scheduler.runner import LeasedScheduler
+from wellbeing.jobs import check_job_settings
 
 
 def wants_embedded_scheduler(settings: Settings) -> bool:
@@ -23,10 +22,11 @@ def wants_embedded_scheduler(settings: Settings) -> bool:
 
 
 class EmbeddedScheduler:
-    """Starts the leased scheduler in a thread of this process; gunicorn hooks call it.
+    """Runs `wellbeing scheduler` as a child process of `wellbeing serve`.
 
-    Started from the gunicorn master's `when_ready` hook, so it runs once, not per worker
-    (workers are forked afterwards and a fork copies only the forking thread).
+    A child process, not a thread of the gunicorn master: threads started before gunicorn
+    forks its workers left workers hung on SQLite connections. The child contends for the same
+    lease as any other scheduler, so the jobs still run once.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -34,22 +34,24 @@ class EmbeddedScheduler:
         self.enabled = wants_embedded_scheduler(settings)
         if self.enabled:
             check_job_settings(settings)  # before gunicorn starts, so the message is seen
-        self._database: Database | None = None
-        self._stop: Callable[[], None] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, _server: Any = None) -> None:
-        """Begin contending for the lease and running jobs (no-op when disabled or started)."""
-        if not self.enabled or self._stop is not None:
+        """Start the scheduler process (no-op when disabled or already started)."""
+        if not self.enabled or self._process is not None:
             return
-        self._database = Database.for_engine(make_engine(self.settings.effective_database_url))
-        runner = LeasedScheduler(JobContext(self._database, self.settings), all_jobs())
-        self._stop = runner.start_in_thread()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "wellbeing", "scheduler"], env=dict(os.environ)
+        )
 
     def stop(self, _server: Any = None) -> None:
-        """Stop the jobs, release the lease and close the database."""
-        if self._stop is not None:
-            self._stop()
-            self._stop = None
-        if self._database is not None:
-            self._database.engine.dispose()
-            self._database = None
+        """Stop the scheduler process; it releases the lease on SIGTERM."""
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None

@@ -93,8 +93,10 @@ class Assignment(Base):
 
     __tablename__ = "assignments"
     __table_args__ = (
-        UniqueConstraint("officer_id", "wave_id"),
-        UniqueConstraint("officer_id", "incident_id", "follow_up_day"),
+        UniqueConstraint("officer_id", "wave_id", name="uq_assignments_officer_wave"),
+        UniqueConstraint(
+            "officer_id", "incident_id", "follow_up_day", name="uq_assignments_officer_incident_day"
+        ),
     )
 
     id: Mapped[IntPk]

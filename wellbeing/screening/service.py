@@ -6,7 +6,7 @@ and — through the rules, referral and report steps — referrals, outbox messa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, sc
 from wellbeing.instruments.validation import validate_answers
 from wellbeing.org.models import User
 from wellbeing.screening.consent import current_consent
+from wellbeing.screening.consequences import apply_consequences
 from wellbeing.screening.drafts import discard_draft
 from wellbeing.screening.errors import (
     AssignmentUnavailable,
@@ -26,6 +27,7 @@ from wellbeing.screening.errors import (
     NotOffered,
 )
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
+from wellbeing.screening.policy import ScreeningPolicy
 
 Answers = Mapping[str, int | None]
 
@@ -39,6 +41,7 @@ class SubmissionOutcome:
     crisis: bool
     referral: dict[str, Any] | None
     replayed: bool
+    follow_ups: list[dict[str, str]] = field(default_factory=list)
 
 
 def offered_definition(catalogue: Catalogue, instrument_id: str) -> Definition:
@@ -68,7 +71,7 @@ def score_answers(definition: Definition, answers: Answers) -> Result:
 
 def submit(
     session: Session,
-    catalogue: Catalogue,
+    policy: ScreeningPolicy,
     officer: User,
     *,
     instrument_id: str,
@@ -86,9 +89,10 @@ def submit(
         return replay(previous, instrument_id, answers)
     if current_consent(session, officer) is None:
         raise ConsentRequired
-    definition = offered_definition(catalogue, instrument_id)
+    definition = offered_definition(policy.catalogue, instrument_id)
     result = score_answers(definition, answers)
     assignment = _assignment_for(session, officer, assignment_id, instrument_id)
+    critical = bool(critical_flags(definition, result))
     submission = Submission(
         officer_id=officer.id,
         instrument_id=definition.id,
@@ -98,13 +102,8 @@ def submit(
         wave_id=assignment.wave_id if assignment else None,
         idempotency_key=idempotency_key,
     )
-    crisis = bool(critical_flags(definition, result))
-    record = result.to_dict()
-    submission.payload = {
-        "answers": dict(answers),
-        "result": result.to_record(),
-        "crisis": crisis,
-    }
+    payload = {"answers": dict(answers), "result": result.to_record(), "crisis": critical}
+    submission.payload = payload
     try:
         with session.begin_nested():
             session.add(submission)
@@ -118,7 +117,19 @@ def submit(
     if assignment is not None:
         _record_progress(assignment, definition.id)
     discard_draft(session, officer, definition.id, assignment.id if assignment else None)
-    return SubmissionOutcome(submission, record, crisis, None, replayed=False)
+    caused = apply_consequences(
+        session, policy, officer, definition, result, submission, assignment, critical
+    )
+    if caused.crisis != critical or caused.referral or caused.follow_ups:
+        submission.payload = {
+            **payload,
+            "crisis": caused.crisis,
+            "referral": caused.referral,
+            "follow_ups": caused.follow_ups,
+        }
+    return SubmissionOutcome(
+        submission, result.to_dict(), caused.crisis, caused.referral, False, caused.follow_ups
+    )
 
 
 def find_by_key(session: Session, officer: User, idempotency_key: str) -> Submission | None:
@@ -137,7 +148,14 @@ def replay(previous: Submission, instrument_id: str, answers: Answers) -> Submis
     if previous.instrument_id != instrument_id or not same_answers:
         raise IdempotencyConflict
     result = {k: v for k, v in payload["result"].items() if k in CONTRACT_FIELDS}
-    return SubmissionOutcome(previous, result, bool(payload["crisis"]), None, replayed=True)
+    return SubmissionOutcome(
+        previous,
+        result,
+        bool(payload["crisis"]),
+        payload.get("referral"),
+        True,
+        payload.get("follow_ups", []),
+    )
 
 
 CONTRACT_FIELDS = (

@@ -9,6 +9,7 @@ from wellbeing.config import Settings
 from wellbeing.db import Database
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
+from wellbeing.screening.policy import ScreeningPolicy
 
 
 def settings() -> Settings:
@@ -20,6 +21,12 @@ def settings() -> Settings:
 def catalogue() -> Catalogue:
     """The loaded questionnaire definitions."""
     value: Catalogue = current_app.extensions["wellbeing.catalogue"]
+    return value
+
+
+def screening_policy() -> ScreeningPolicy:
+    """Instruments, rules and deadlines in force."""
+    value: ScreeningPolicy = current_app.extensions["wellbeing.policy"]
     return value
 
 

@@ -41,11 +41,24 @@ def test_no_banner_without_a_critical_answer(pages: Pages) -> None:
     assert 'id="crisis-banner"' not in pages.get("/")
 
 
-def test_a_later_result_without_the_flag_lowers_the_banner(pages: Pages) -> None:
+def test_the_banner_stays_until_a_counsellor_closes_the_referral(
+    pages: Pages, db_session: Session, make_user: Callable[..., User]
+) -> None:
+    from wellbeing.referrals import service as referrals
+    from wellbeing.referrals.models import Outcome, Referral
+
     fill_phq9(pages, CRISIS_ANSWERS)
     pages.submit("phq9")
     fill_phq9(pages, [0, 0, 0, 0, 0, 0, 0, 0, 0])
     pages.submit("phq9")
+    assert 'id="crisis-banner"' in pages.get("/")  # a calmer result does not end the matter
+    referral = db_session.scalars(select(Referral)).one()
+    counsellor = make_user("counsellor", unit="BUR", scope="BUR")
+    referrals.claim(db_session, referral, counsellor)
+    referrals.close(
+        db_session, referral, counsellor, outcome=Outcome.SUPPORT_PROVIDED, note="已联系并支持"
+    )
+    db_session.flush()
     assert 'id="crisis-banner"' not in pages.get("/")
 
 

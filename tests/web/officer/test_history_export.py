@@ -12,17 +12,17 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from tests.web.officer.helpers import Pages
-from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
 from wellbeing.screening import service
+from wellbeing.screening.policy import ScreeningPolicy
 
 
 def _submit(app: Flask, db_session: Session, officer: User, values: list[int]) -> None:
-    catalogue: Catalogue = app.extensions["wellbeing.catalogue"]
+    policy: ScreeningPolicy = app.extensions["wellbeing.policy"]
     answers = {f"q{i}": v for i, v in enumerate(values, start=1)}
     service.submit(
         db_session,
-        catalogue,
+        policy,
         officer,
         instrument_id="phq9",
         answers=answers,

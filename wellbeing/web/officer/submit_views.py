@@ -13,7 +13,7 @@ from wellbeing.screening import service
 from wellbeing.screening.drafts import load_draft
 from wellbeing.screening.errors import InvalidAnswers, ScreeningError
 from wellbeing.screening.views_data import text_in
-from wellbeing.web.context import catalogue, db
+from wellbeing.web.context import db, screening_policy
 from wellbeing.web.i18n import current_language
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import Target, consent_gate, current_officer, load_target
@@ -59,7 +59,7 @@ def submit(instrument: str) -> ResponseReturnValue:
     try:
         outcome = service.submit(
             db(),
-            catalogue(),
+            screening_policy(),
             officer,
             instrument_id=instrument,
             answers=answers,

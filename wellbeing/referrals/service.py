@@ -1,0 +1,269 @@
+"""The only code that changes referrals: open or join, claim, contact, close, reassign.
+
+Every transition is written to the referral's history and to the audit log in the caller's
+transaction. There is no delete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wellbeing.audit.service import record as audit
+from wellbeing.auth.policy import referral_scope_clause
+from wellbeing.clock import utcnow
+from wellbeing.notify.service import enqueue
+from wellbeing.org.models import Role, RoleGrant, Unit, User
+from wellbeing.referrals.errors import AlreadyClaimed, NothingToClaim, ReferralError, WrongState
+from wellbeing.referrals.models import (
+    Outcome,
+    Priority,
+    Referral,
+    ReferralEvent,
+    ReferralSubmission,
+    Status,
+)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """How long each priority may wait unclaimed."""
+
+    urgent: timedelta = timedelta(hours=4)
+    high: timedelta = timedelta(days=3)
+    routine: timedelta = timedelta(days=14)
+
+    def for_priority(self, priority: Priority) -> timedelta:
+        """The claim deadline of a priority."""
+        return {Priority.URGENT: self.urgent, Priority.HIGH: self.high}.get(priority, self.routine)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a referral exists: a rule that fired, or the officer asking; texts in both languages."""
+
+    source: str
+    zh: str
+    en: str
+    submission_id: str | None = None
+    message: str | None = None
+
+    def as_dict(self, at: datetime) -> dict[str, Any]:
+        """The sealed form."""
+        return {
+            "source": self.source,
+            "zh": self.zh,
+            "en": self.en,
+            "at": at.isoformat(),
+            "submission_id": self.submission_id,
+            "message": self.message,
+        }
+
+
+def open_referral_for(session: Session, officer: User) -> Referral | None:
+    """The officer's referral that is not yet closed, if any."""
+    return session.scalars(
+        select(Referral).where(
+            Referral.officer_id == officer.id, Referral.status != Status.CLOSED.value
+        )
+    ).first()
+
+
+def open_or_join(
+    session: Session,
+    officer: User,
+    *,
+    priority: Priority,
+    reasons: Sequence[Reason],
+    crisis: bool,
+    deadlines: Deadlines,
+    submission_id: str | None = None,
+) -> Referral:
+    """Open a referral, or add these reasons to the officer's open one (priority may rise)."""
+    now = utcnow()
+    referral = open_referral_for(session, officer)
+    if referral is None:
+        referral = Referral(
+            officer_id=officer.id,
+            unit_id=officer.unit_id,
+            priority=priority.value,
+            priority_rank=priority.rank,
+            crisis=crisis,
+            opened_at=now,
+            claim_deadline=now + deadlines.for_priority(priority),
+            reasons=[reason.as_dict(now) for reason in reasons],
+        )
+        session.add(referral)
+        session.flush()
+        add_event(session, referral, None, "opened", {"priority": priority.value})
+        _tell_counsellors(session, referral, "referral.waiting", "opened")
+    else:
+        referral.reasons = [*referral.reasons, *(reason.as_dict(now) for reason in reasons)]
+        referral.crisis = referral.crisis or crisis
+        add_event(session, referral, None, "reasons_added", {"count": len(reasons)})
+        if priority.rank < referral.priority_rank:
+            _raise_priority(session, referral, priority, deadlines, now)
+    if submission_id is not None:
+        session.add(ReferralSubmission(referral_id=referral.id, submission_id=submission_id))
+    session.flush()
+    return referral
+
+
+def _raise_priority(
+    session: Session, referral: Referral, priority: Priority, deadlines: Deadlines, now: datetime
+) -> None:
+    referral.priority, referral.priority_rank = priority.value, priority.rank
+    if referral.status == Status.OPEN.value:
+        referral.claim_deadline = min(
+            referral.claim_deadline, now + deadlines.for_priority(priority)
+        )
+        referral.escalation_level = 0
+    add_event(session, referral, None, "priority_raised", {"priority": priority.value})
+    _tell_counsellors(session, referral, "referral.waiting", f"raised:{priority.value}")
+
+
+def claim(session: Session, referral: Referral, counsellor: User) -> Referral:
+    """Claim an open referral; exactly one of several simultaneous claims wins."""
+    now = utcnow()
+    won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.status == Status.OPEN.value)
+        .values(status=Status.CLAIMED.value, claimed_by=counsellor.id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(referral)
+    if won != 1:
+        holder = referral.claimer.display_name if referral.claimer else "?"
+        raise AlreadyClaimed(holder)
+    add_event(session, referral, counsellor, "claimed", None)
+    return referral
+
+
+def claim_next(session: Session, counsellor: User) -> Referral:
+    """Claim the most pressing open referral in the counsellor's scope."""
+    for _attempt in range(5):
+        query = (
+            select(Referral)
+            .join(Unit, Referral.unit_id == Unit.id)
+            .where(Referral.status == Status.OPEN.value)
+            .where(referral_scope_clause(counsellor))
+            .order_by(Referral.priority_rank, Referral.claim_deadline)
+            .limit(1)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=Referral)
+        candidate = session.scalars(query).first()
+        if candidate is None:
+            raise NothingToClaim
+        try:
+            return claim(session, candidate, counsellor)
+        except AlreadyClaimed:
+            continue  # someone else took it between our read and our update: try the next
+    raise NothingToClaim
+
+
+def record_contact(
+    session: Session, referral: Referral, counsellor: User, *, reached: bool, note: str
+) -> Referral:
+    """Record a contact attempt (sealed note); reaching the officer moves it to contacted."""
+    _require_working(referral)
+    add_event(session, referral, counsellor, "contact_attempt", {"reached": reached, "note": note})
+    if reached and referral.status == Status.CLAIMED.value:
+        referral.status = Status.CONTACTED.value
+    session.flush()
+    return referral
+
+
+def add_note(session: Session, referral: Referral, counsellor: User, note: str) -> Referral:
+    """Add a sealed case note."""
+    _require_working(referral)
+    add_event(session, referral, counsellor, "note", {"note": note})
+    return referral
+
+
+def close(
+    session: Session, referral: Referral, counsellor: User, *, outcome: Outcome, note: str
+) -> Referral:
+    """Close with an outcome and a note; the officer's crisis banner ends with it."""
+    _require_working(referral)
+    if not note.strip():
+        raise ReferralError("closing needs a note")
+    referral.status, referral.outcome = Status.CLOSED.value, outcome.value
+    referral.closed_at = utcnow()
+    add_event(session, referral, counsellor, "closed", {"outcome": outcome.value, "note": note})
+    return referral
+
+
+def reassign(session: Session, referral: Referral, supervisor: User, counsellor: User) -> Referral:
+    """A supervisor hands a referral to another counsellor."""
+    if referral.status == Status.CLOSED.value:
+        raise WrongState("closed")
+    referral.claimed_by, referral.claimed_at = counsellor.id, utcnow()
+    if referral.status == Status.OPEN.value:
+        referral.status = Status.CLAIMED.value
+    add_event(session, referral, supervisor, "reassigned", {"to": counsellor.username})
+    return referral
+
+
+def _require_working(referral: Referral) -> None:
+    if referral.status not in {Status.CLAIMED.value, Status.CONTACTED.value}:
+        raise WrongState(referral.status)
+
+
+def add_event(
+    session: Session,
+    referral: Referral,
+    actor: User | None,
+    kind: str,
+    detail: dict[str, Any] | None,
+) -> ReferralEvent:
+    event = ReferralEvent(
+        referral_id=referral.id,
+        officer_id=referral.officer_id,
+        at=utcnow(),
+        actor_id=actor.id if actor else None,
+        kind=kind,
+        detail=detail,
+    )
+    session.add(event)
+    audit(
+        session,
+        actor=actor,
+        action=f"referral.{kind}",
+        target_type="referral",
+        target_id=referral.id,
+    )
+    return event
+
+
+def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:
+    """Active users holding a role whose scope covers the unit."""
+    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return list(
+        session.scalars(
+            select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(
+                User.active.is_(True),
+                RoleGrant.role == role.value,
+                RoleGrant.scope_unit_id.in_(ancestors),
+            )
+            .order_by(User.id)
+        ).unique()
+    )
+
+
+def _tell_counsellors(session: Session, referral: Referral, kind: str, step: str) -> None:
+    for person in staff_covering(session, referral.unit, Role.COUNSELLOR):
+        enqueue(
+            session,
+            kind=kind,
+            recipient=person,
+            params={"priority": referral.priority},
+            dedupe_key=f"referral:{referral.id}:{step}:{person.id}",
+        )

@@ -1,0 +1,144 @@
+"""What a scored submission causes, inside its transaction: rules, referral, facts, audit.
+
+Called by `service.submit` after the submission row is written; any failure here rolls the
+whole submission back, so a referral can never be lost while its submission is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wellbeing.audit.service import record as audit
+from wellbeing.clock import utcnow
+from wellbeing.instruments import Definition, Result
+from wellbeing.org.models import User
+from wellbeing.referrals.models import Priority
+from wellbeing.referrals.service import Reason, open_or_join
+from wellbeing.reports.facts import record_fact
+from wellbeing.rules import Evaluation, evaluate
+from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
+from wellbeing.screening.policy import ScreeningPolicy
+
+FOLLOW_UP_WINDOW = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Consequences:
+    """What the officer is told beyond the score."""
+
+    crisis: bool
+    referral: dict[str, Any] | None
+    follow_ups: list[dict[str, str]] = field(default_factory=list)
+
+
+def previous_total(session: Session, submission: Submission) -> Fraction | None:
+    """The total of the officer's previous complete submission of the same instrument."""
+    earlier = session.scalars(
+        select(Submission)
+        .where(
+            Submission.officer_id == submission.officer_id,
+            Submission.instrument_id == submission.instrument_id,
+            Submission.id != submission.id,
+        )
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+        .limit(1)
+    ).first()
+    if earlier is None:
+        return None
+    exact = earlier.opened()["result"].get("exact", {}).get("total")
+    return Fraction(exact) if exact is not None else None
+
+
+def apply_consequences(
+    session: Session,
+    policy: ScreeningPolicy,
+    officer: User,
+    definition: Definition,
+    result: Result,
+    submission: Submission,
+    assignment: Assignment | None,
+    critical: bool,
+) -> Consequences:
+    """Evaluate the rules and write the referral, follow-ups, fact and audit entry."""
+    evaluation = evaluate(policy.rules, result, previous_total(session, submission))
+    crisis = critical or evaluation.crisis
+    referral = _refer(session, policy, officer, evaluation, submission, crisis)
+    follow_ups = _follow_ups(session, policy, officer, evaluation)
+    if assignment is not None and assignment.wave_id is not None and result.complete:
+        record_fact(
+            session,
+            unit_id=officer.unit_id,
+            wave_id=assignment.wave_id,
+            instrument_id=definition.id,
+            band=result.band,
+            total=result.total,
+            flags=result.flags,
+        )
+    audit(
+        session,
+        actor=officer,
+        action="screening.submitted",
+        target_type="submission",
+        target_id=submission.id,
+        detail={"instrument": definition.id},
+    )
+    return Consequences(crisis, referral, follow_ups)
+
+
+def _refer(
+    session: Session,
+    policy: ScreeningPolicy,
+    officer: User,
+    evaluation: Evaluation,
+    submission: Submission,
+    crisis: bool,
+) -> dict[str, Any] | None:
+    if evaluation.priority is None:
+        return None
+    reasons = [
+        Reason(
+            "rule",
+            reason.text.get("zh-CN", ""),
+            reason.text.get("en", ""),
+            submission_id=submission.id,
+        )
+        for reason in evaluation.reasons
+    ]
+    referral = open_or_join(
+        session,
+        officer,
+        priority=Priority(evaluation.priority.value),
+        reasons=reasons,
+        crisis=crisis,
+        deadlines=policy.deadlines,
+        submission_id=submission.id,
+    )
+    return {"id": referral.id, "priority": referral.priority}
+
+
+def _follow_ups(
+    session: Session, policy: ScreeningPolicy, officer: User, evaluation: Evaluation
+) -> list[dict[str, str]]:
+    offered = []
+    for follow_up in evaluation.follow_ups:
+        if follow_up.instrument not in policy.catalogue:
+            continue
+        if follow_up.mode == "assign":
+            now = utcnow()
+            session.add(
+                Assignment(
+                    officer_id=officer.id,
+                    instruments=[follow_up.instrument],
+                    opens_at=now,
+                    closes_at=now + FOLLOW_UP_WINDOW,
+                    status=AssignmentStatus.PENDING.value,
+                )
+            )
+        offered.append({"instrument": follow_up.instrument, "mode": follow_up.mode})
+    return offered
