@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from wellbeing.audit.service import record
 from wellbeing.cli import open_database
 from wellbeing.config import load_settings
 from wellbeing.crypto import CryptoError, KeyProvider, RotationReport, select_provider
@@ -17,6 +18,23 @@ RESTART_HINT = "restart every app and scheduler process so they load the changed
 
 def _provider() -> KeyProvider:
     return select_provider(load_settings().effective_keyring_path)
+
+
+def _audit(action: str, kek_id: str, **detail: str | int) -> None:
+    """Record a key operation in the audit log (the operator is the system account)."""
+    database = open_database()
+    try:
+        with database.transaction() as session:
+            record(
+                session,
+                actor=None,
+                action=action,
+                target_type="kek",
+                target_id=kek_id,
+                detail=detail or None,
+            )
+    finally:
+        database.engine.dispose()
 
 
 def _fail(exc: CryptoError) -> None:
@@ -59,6 +77,7 @@ def keys_add() -> None:
     except CryptoError as exc:
         _fail(exc)
         return
+    _audit("keys.added", ring.ids[-1])
     click.echo(f"added {ring.ids[-1]} (not primary; `wellbeing keys promote` it when ready)")
 
 
@@ -72,6 +91,7 @@ def keys_promote(kek_id: str) -> None:
     except CryptoError as exc:
         _fail(exc)
         return
+    _audit("keys.promoted", kek_id)
     click.echo(f"{kek_id} is primary; {RESTART_HINT}, then run `wellbeing keys rotate`")
 
 
@@ -95,6 +115,7 @@ def keys_rotate(batch_size: int) -> None:
             database.session_factory, ring, Base.metadata, batch_size=batch_size, progress=show
         )
     database.engine.dispose()
+    _audit("keys.rotated", ring.primary_id, rewrapped=report.rewrapped, failed=report.failed)
     click.echo(
         f"scanned {report.scanned}, re-wrapped {report.rewrapped}, "
         f"already current {report.already_current}, failed {report.failed}"
@@ -121,4 +142,5 @@ def keys_retire(kek_id: str) -> None:
         return
     finally:
         database.engine.dispose()
+    _audit("keys.retired", kek_id)
     click.echo(f"retired {kek_id}")
