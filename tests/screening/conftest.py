@@ -75,3 +75,9 @@ def post_submission(client: FlaskClient) -> Callable[..., Any]:
 def phq9_answers() -> Callable[..., dict[str, int]]:
     """Build PHQ-9 answers."""
     return phq9
+
+
+@pytest.fixture
+def staff_for_station(make_user: Callable[..., User]) -> User:
+    """A counsellor covering the whole bureau (so referrals notify someone)."""
+    return make_user("counsellor", unit="BUR", scope="BUR")
