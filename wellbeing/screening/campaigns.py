@@ -55,7 +55,11 @@ def parse_schedule(text: str) -> tuple[FollowUp, ...]:
     for part in text.split(","):
         day, _, instruments = part.strip().partition(":")
         if not day.isdigit() or not instruments:
-            raise CampaignError(f"bad follow-up {part!r}; expected DAY:instrument+instrument")
+            raise CampaignError(
+                f"bad follow-up {part!r}; expected DAY:instrument+instrument",
+                "bad_schedule",
+                part=part.strip(),
+            )
         follow_ups.append(FollowUp(int(day), tuple(instruments.split("+"))))
     return tuple(sorted(follow_ups, key=lambda f: f.day))
 
@@ -70,11 +74,15 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 def _check_instruments(catalogue: Catalogue, instruments: Sequence[str]) -> list[str]:
     if not instruments:
-        raise CampaignError("a campaign needs at least one instrument")
+        raise CampaignError("a campaign needs at least one instrument", "no_instruments")
     offered = {definition.id for definition in catalogue.offerable()}
     unknown = [i for i in instruments if i not in offered]
     if unknown:
-        raise CampaignError(f"not offered to officers: {', '.join(unknown)}")
+        raise CampaignError(
+            f"not offered to officers: {', '.join(unknown)}",
+            "not_offered",
+            instruments=", ".join(unknown),
+        )
     return list(dict.fromkeys(instruments))
 
 
@@ -93,15 +101,17 @@ def create_campaign(
     """Create a campaign and its first wave (later waves follow when each one opens)."""
     unit = find_unit(session, unit_code)
     if unit is None:
-        raise CampaignError(f"unit {unit_code} does not exist")
+        raise CampaignError(f"unit {unit_code} does not exist", "unknown_unit", unit=unit_code)
     if not name.strip():
-        raise CampaignError("a campaign needs a name")
+        raise CampaignError("a campaign needs a name", "no_name")
     if closes_at <= opens_at:
-        raise CampaignError("the closing time must be after the opening time")
+        raise CampaignError(
+            "the closing time must be after the opening time", "closes_before_opens"
+        )
     if every_months is not None and every_months < 1:
-        raise CampaignError("a recurring campaign repeats every 1 month or more")
+        raise CampaignError("a recurring campaign repeats every 1 month or more", "bad_interval")
     if every_months and add_months(opens_at, every_months) < closes_at:
-        raise CampaignError("a wave must close before the next one opens")
+        raise CampaignError("a wave must close before the next one opens", "waves_overlap")
     campaign = Campaign(
         name=name.strip(),
         unit=unit,
@@ -135,7 +145,9 @@ def close_campaign(session: Session, campaign_id: int, now: datetime | None = No
     """Stop a campaign: its open wave closes now and no further wave is created."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise CampaignError(f"campaign {campaign_id} does not exist")
+        raise CampaignError(
+            f"campaign {campaign_id} does not exist", "unknown_campaign", id=str(campaign_id)
+        )
     now = now or utcnow()
     campaign.closed = True
     for wave in list(campaign.waves):
@@ -285,10 +297,12 @@ def create_incident(
     """Record a critical incident and schedule follow-up screenings for the officers involved."""
     unit = find_unit(session, unit_code)
     if unit is None:
-        raise CampaignError(f"unit {unit_code} does not exist")
+        raise CampaignError(f"unit {unit_code} does not exist", "unknown_unit", unit=unit_code)
     description = description.strip()
     if not description or len(description) > 500:
-        raise CampaignError("describe the incident briefly (1 to 500 characters)")
+        raise CampaignError(
+            "describe the incident briefly (1 to 500 characters)", "bad_description"
+        )
     people = _involved_officers(session, officers)
     for follow_up in schedule:
         _check_instruments(catalogue, follow_up.instruments)
@@ -321,11 +335,13 @@ def create_incident(
 
 def _involved_officers(session: Session, usernames: Sequence[str]) -> list[User]:
     if not usernames:
-        raise CampaignError("name at least one officer involved")
+        raise CampaignError("name at least one officer involved", "no_officers")
     people = []
     for username in dict.fromkeys(u.strip() for u in usernames if u.strip()):
         user = find_user(session, username)
         if user is None or not user.active or not user.has_role(Role.OFFICER):
-            raise CampaignError(f"{username} is not an active officer")
+            raise CampaignError(
+                f"{username} is not an active officer", "not_an_officer", username=username
+            )
         people.append(user)
     return people

@@ -56,6 +56,15 @@ class InvalidAnswers(ScreeningError):
 
 
 class CampaignError(ScreeningError):
-    """A campaign or incident that cannot be created or changed as asked."""
+    """A campaign or incident that cannot be created or changed as asked.
+
+    The message is English (CLI, logs); `reason` names the case and `params` its values, so a
+    face can say the same in the user's language.
+    """
 
     code = "invalid_campaign"
+
+    def __init__(self, message: str, reason: str = "invalid", **params: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
