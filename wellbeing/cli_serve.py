@@ -56,18 +56,27 @@ def demo(then_serve: bool, host: str, port: int) -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="worker processes")
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=int,
+    help="threads per worker (above 1: gunicorn's gthread worker)",
+)
 @click.option("--dev", is_flag=True, help="Flask's development server (never in production)")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
-    """Serve the web app and API with gunicorn."""
-    run_server(host, port, workers, dev)
+def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Serve the web app and API with gunicorn (JSON logs on standard error)."""
+    run_server(host, port, workers, dev, threads=threads)
 
 
-def run_server(host: str, port: int, workers: int, dev: bool) -> None:
+def run_server(host: str, port: int, workers: int, dev: bool, *, threads: int = 1) -> None:
     """Start gunicorn (or the development server) with the app built from the environment."""
     from wellbeing.app import create_app
+    from wellbeing.logs import configure_logging, gunicorn_log_config
     from wellbeing.scheduler.embedded import EmbeddedScheduler
 
+    configure_logging()
     jobs = EmbeddedScheduler(load_settings())  # embedded mode: one scheduler process beside us
     if dev:
         jobs.start()
@@ -82,7 +91,10 @@ def run_server(host: str, port: int, workers: int, dev: bool) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
+            self.cfg.set("threads", threads)  # gunicorn picks gthread for more than one
+            self.cfg.set("accesslog", None)  # the app logs each request, without query strings
+            self.cfg.set("logconfig_dict", gunicorn_log_config())
+            self.cfg.set("graceful_timeout", 20)
             self.cfg.set("when_ready", jobs.start)  # a child process of the master
             self.cfg.set("on_exit", jobs.stop)
 

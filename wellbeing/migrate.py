@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -28,9 +29,14 @@ def upgrade_to_head(engine: Engine) -> None:
         command.upgrade(config, "heads")  # every head, should a branch be open
 
 
+@cache
+def head_revisions() -> frozenset[str]:
+    """The newest revision(s) of the migration scripts (read once a process: readiness probes)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def is_at_head(engine: Engine) -> bool:
     """Whether the database's revision is the newest one."""
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == heads
+    return current == head_revisions()

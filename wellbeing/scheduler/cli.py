@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import threading
 from typing import Any
@@ -13,6 +12,7 @@ from wellbeing.app import init_crypto
 from wellbeing.cli import open_database
 from wellbeing.config import load_settings
 from wellbeing.jobs import all_jobs, check_job_settings, run_job_once
+from wellbeing.logs import configure_logging
 from wellbeing.scheduler.job import JobContext
 from wellbeing.scheduler.runner import LeasedScheduler
 
@@ -26,7 +26,7 @@ def scheduler(job_name: str | None, list_jobs: bool) -> None:
         for job in all_jobs():
             click.echo(f"{job.name:<24} {job.trigger}")
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure_logging()  # JSON lines, as `serve`
     settings = load_settings()
     check_job_settings(settings)
     init_crypto(settings)  # jobs may seal or open records: fail closed without a keyring

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from wellbeing.web.context import init_request_session
 from wellbeing.web.errors import init_errors
 from wellbeing.web.i18n import init_i18n
+from wellbeing.web.request_log import init_request_log
 from wellbeing.web.security import init_security
 
 csrf = CSRFProtect()
@@ -15,11 +16,15 @@ csrf = CSRFProtect()
 
 def init_web_layer(app: Flask) -> None:
     """Wire sessions, CSRF, language, security hooks, error pages and the page blueprints."""
+    from wellbeing.web.admin import bp as admin_bp
     from wellbeing.web.admin_audit import bp as admin_audit_bp
     from wellbeing.web.auth_views import bp as auth_bp
+    from wellbeing.web.health import bp as health_bp
     from wellbeing.web.home import bp as home_bp
+    from wellbeing.web.mfa_views import bp as mfa_bp
     from wellbeing.web.officer import bp as officer_bp
 
+    init_request_log(app)  # first: the request id exists for every later hook
     init_request_session(app)
     csrf.init_app(app)
     init_i18n(app)
@@ -29,3 +34,6 @@ def init_web_layer(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(admin_audit_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(mfa_bp)
+    app.register_blueprint(health_bp)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from wellbeing.web.context import is_api_request
@@ -52,6 +54,24 @@ def _respond(status: int, message: str | None = None) -> ResponseReturnValue:
     return render_template("error.html", status=status, message=text), status
 
 
+RETRY_AFTER_SECONDS = 5
+# Errors that mean "the database cannot be reached now", not "this request is wrong".
+UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an exception means the database is unreachable (or busy), so 503 and retry."""
+    if isinstance(exc, UNAVAILABLE):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def _unavailable() -> ResponseReturnValue:
+    response = make_response(_respond(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_errors(app: Flask) -> None:
     """Register the handlers."""
 
@@ -69,5 +89,10 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
+        if database_unavailable(exc):
+            # nothing was committed: the request's transaction dies with its connection
+            cause = type(getattr(exc, "orig", None) or exc).__name__
+            app.logger.warning("database unavailable (%s): answered 503", cause)
+            return _unavailable()
         app.logger.error("unhandled %s on request", type(exc).__name__)
         return _respond(InternalServerError.code)

@@ -1,0 +1,65 @@
+"""Probes for load balancers and orchestrators: `/healthz` (alive) and `/readyz` (can serve).
+
+Both are public and say nothing secret: only which check failed, never a host, URL or error text.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from alembic.runtime.migration import MigrationContext
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from wellbeing.auth.access import public
+from wellbeing.crypto import KeyringError
+from wellbeing.migrate import head_revisions
+from wellbeing.sealed import active_keyring
+from wellbeing.web.context import db
+
+bp = Blueprint("health", __name__)
+logger = logging.getLogger("wellbeing.health")
+
+
+@bp.get("/healthz")
+@public
+def healthz() -> ResponseReturnValue:
+    """The process answers (no database call: a database outage must not restart workers)."""
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+@public
+def readyz() -> ResponseReturnValue:
+    """Database reachable, keyring loaded, schema at the newest migration."""
+    reachable, at_head = _database_checks()
+    checks = {
+        "database": "ok" if reachable else "unreachable",
+        "migrations": "ok" if at_head else ("pending" if reachable else "unknown"),
+        "keyring": _keyring_check(),
+    }
+    ready = all(value == "ok" for value in checks.values())
+    body = {"status": "ready" if ready else "not_ready", "checks": checks}
+    return jsonify(body), 200 if ready else 503
+
+
+def _database_checks() -> tuple[bool, bool]:
+    """(reachable, at head)."""
+    try:
+        connection = db().connection()  # the request's session: closed at teardown
+        connection.execute(text("SELECT 1"))
+        current = MigrationContext.configure(connection).get_current_heads()
+        return True, set(current) == head_revisions()
+    except SQLAlchemyError as exc:
+        logger.warning("readiness: database unreachable (%s)", type(exc).__name__)
+        return False, False
+
+
+def _keyring_check() -> str:
+    try:
+        active_keyring()
+    except KeyringError:
+        return "missing"
+    return "ok"
