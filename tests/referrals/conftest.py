@@ -47,3 +47,46 @@ def refer(db_session: Any, deadlines: Deadlines) -> Callable[..., Referral]:
         )
 
     return build
+
+
+# --- faces (pages, API, break-glass): signed-in clients and a submission through the pipeline ---
+
+
+@pytest.fixture
+def bearer(client: Any) -> Callable[[str], dict[str, str]]:
+    """bearer(username) → the Authorization header of a fresh API token."""
+
+    def issue(username: str) -> dict[str, str]:
+        response = client.post(
+            "/api/v1/auth/token",
+            json={"username": username, "password": "insecure-test-password"},
+        )
+        assert response.status_code == 201, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+    return issue
+
+
+@pytest.fixture
+def submit_phq9(app: Any, db_session: Any) -> Callable[..., Any]:
+    """submit_phq9(officer, [q1..q9]) through the real pipeline (consent given first)."""
+    import uuid
+
+    from wellbeing.screening import service as screening
+    from wellbeing.screening.consent import current_consent, give_consent
+
+    def run(officer: User, values: list[int]) -> Any:
+        if current_consent(db_session, officer) is None:
+            give_consent(db_session, officer)
+        outcome = screening.submit(
+            db_session,
+            app.extensions["wellbeing.policy"],
+            officer,
+            instrument_id="phq9",
+            answers={f"q{i}": v for i, v in enumerate(values, start=1)},
+            idempotency_key=uuid.uuid4().hex,
+        )
+        db_session.flush()
+        return outcome
+
+    return run

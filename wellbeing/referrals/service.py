@@ -114,6 +114,40 @@ def open_or_join(
     return referral
 
 
+SELF_REFERRAL_MESSAGE_MAX = 2000
+
+
+def self_refer(
+    session: Session, officer: User, message: str | None, deadlines: Deadlines
+) -> Referral:
+    """The officer asks to talk to a counsellor: a routine referral, or joining the open one.
+
+    The optional message is sealed with the reasons; it never reaches the audit log.
+    """
+    text = (message or "").strip() or None
+    if text is not None and len(text) > SELF_REFERRAL_MESSAGE_MAX:
+        raise ReferralError("message too long")
+    reason = Reason(
+        "self", "本人申请与咨询师交谈", "The officer asked to talk to a counsellor", message=text
+    )
+    referral = open_or_join(
+        session,
+        officer,
+        priority=Priority.ROUTINE,
+        reasons=[reason],
+        crisis=False,
+        deadlines=deadlines,
+    )
+    audit(
+        session,
+        actor=officer,
+        action="referral.self_referred",
+        target_type="referral",
+        target_id=referral.id,
+    )
+    return referral
+
+
 def _raise_priority(
     session: Session, referral: Referral, priority: Priority, deadlines: Deadlines, now: datetime
 ) -> None:
