@@ -64,6 +64,7 @@ def init() -> None:
 def register_commands() -> None:
     """Attach each domain's command groups."""
     from wellbeing.audit.cli import audit
+    from wellbeing.cli_backup import backup, restore
     from wellbeing.cli_keys import keys
     from wellbeing.cli_org import units, users
     from wellbeing.cli_screening import campaigns, incidents
@@ -75,6 +76,8 @@ def register_commands() -> None:
         cli.add_command(command)
     cli.add_command(audit)
     cli.add_command(scheduler)
+    cli.add_command(backup)
+    cli.add_command(restore)
 
 
 register_commands()
