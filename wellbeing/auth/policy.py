@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, false, or_, true
 
 from wellbeing.org.models import Role, Unit, User
 
@@ -49,3 +49,15 @@ def referral_scope_clause(user: User) -> ColumnElement[bool]:
     return or_(
         units_in_scope_clause(user, Role.COUNSELLOR), units_in_scope_clause(user, Role.SUPERVISOR)
     )
+
+
+def may_record_incident_in(user: User, unit: Unit) -> bool:
+    """Admins may record a critical incident for any unit, supervisors within their scope."""
+    return user.has_role(Role.ADMIN) or unit_in_scope(user, Role.SUPERVISOR, unit)
+
+
+def incident_scope_clause(user: User) -> ColumnElement[bool]:
+    """A SQL condition on Unit selecting where the user may see and record incidents."""
+    if user.has_role(Role.ADMIN):
+        return true()
+    return units_in_scope_clause(user, Role.SUPERVISOR)
