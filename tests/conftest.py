@@ -66,6 +66,7 @@ def app_config(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> dict
         "secret_key": TEST_SECRET,
         "engine": engine,
         "cookie_secure": False,  # the test client speaks plain HTTP
+        "require_mfa": False,  # MFA tests build their own app: make_app(require_mfa=True)
         "instance_path": str(tmp_path_factory.mktemp("instance")),
         "keyring": new_keyring(),
     }

@@ -16,6 +16,7 @@ from typing import Any
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 KEYRING_FILE = "keyring.json"
 MIN_AUDIT_RETENTION_DAYS = 183
+MIN_CLINICAL_RETENTION_DAYS = 30  # guards against a typo purging this year's submissions
 MIN_REPORT_CELL = 5  # the smallest threshold k disclosure control accepts (reports/disclosure.py)
 
 
@@ -68,6 +69,10 @@ class Settings:
     scheduler_lease_seconds: int = 30
     serve_scheduler: str = "auto"
     audit_retention_days: int = 400
+    require_mfa: bool = True  # a second factor for every role but officer (off in the demo)
+    # How long clinical records are kept: a station decision (default five years), see README
+    submission_retention_days: int = 1825
+    closed_referral_retention_days: int = 1825
     station_name: str = ""
     station_phone: str = ""
     station_hours: str = ""
@@ -85,6 +90,17 @@ class Settings:
                 f"WELLBEING_REPORT_MIN_CELL must be at least {MIN_REPORT_CELL}: smaller report "
                 "cells could identify people"
             )
+        if not self.cookie_secure and not (self.demo or self.testing):
+            raise ConfigError(
+                "WELLBEING_COOKIE_SECURE may be off only in `wellbeing demo` (local plain HTTP): "
+                "serve over HTTPS and leave it on"
+            )
+        for name in ("submission_retention_days", "closed_referral_retention_days"):
+            if getattr(self, name) < MIN_CLINICAL_RETENTION_DAYS:
+                raise ConfigError(
+                    f"{_ENV_NAMES[name]} must be at least {MIN_CLINICAL_RETENTION_DAYS} days: "
+                    "records are needed to follow an officer across screenings"
+                )
         epsilon = self.report_dp_epsilon
         if epsilon is not None and not (epsilon > 0 and math.isfinite(epsilon)):
             raise ConfigError("WELLBEING_REPORT_DP_EPSILON must be a positive number (or unset)")
@@ -137,6 +153,9 @@ _ENV_NAMES: dict[str, str] = {
     "scheduler_lease_seconds": "WELLBEING_SCHEDULER_LEASE_SECONDS",
     "serve_scheduler": "WELLBEING_SERVE_SCHEDULER",
     "audit_retention_days": "WELLBEING_AUDIT_RETENTION_DAYS",
+    "require_mfa": "WELLBEING_REQUIRE_MFA",
+    "submission_retention_days": "WELLBEING_SUBMISSION_RETENTION_DAYS",
+    "closed_referral_retention_days": "WELLBEING_CLOSED_REFERRAL_RETENTION_DAYS",
     "station_name": "WELLBEING_STATION_NAME",
     "station_phone": "WELLBEING_STATION_PHONE",
     "station_hours": "WELLBEING_STATION_HOURS",
@@ -186,7 +205,9 @@ def load_settings(
         values.pop("instance_path", None)
     settings = Settings(**values)
     if settings.demo and "cookie_secure" not in values:
-        settings = replace(settings, cookie_secure=False)
+        settings = replace(settings, cookie_secure=False)  # the demo serves local plain HTTP
+    if settings.demo and "require_mfa" not in values:
+        settings = replace(settings, require_mfa=False)  # demo users sign in with a password
     return replace(settings, secret_key=settings.secret_key or _read_secret_file(settings))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -10,9 +11,11 @@ from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body, require_string
 from wellbeing.audit import service as audit
+from wellbeing.auth import mfa
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
-from wellbeing.auth.errors import BadCredentials, Throttled
+from wellbeing.auth.errors import BadCredentials, BadOtp, Throttled
+from wellbeing.org.models import User
 from wellbeing.web.context import client_address, db, settings
 from wellbeing.web.errors import ApiError
 from wellbeing.web.security import throttle_policy
@@ -23,7 +26,7 @@ bp = Blueprint("api_auth", __name__, url_prefix="/api/v1")
 @bp.post("/auth/token")
 @public
 def issue_token() -> ResponseReturnValue:
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password (and, for privileged roles, `otp`) for a bearer token."""
     body = json_body()
     username, password = require_string(body, "username"), require_string(body, "password")
     try:
@@ -42,8 +45,9 @@ def issue_token() -> ResponseReturnValue:
         raise ApiError(
             401, "bad_credentials", _("The username or password is not correct.")
         ) from None
+    second_factor = _check_second_factor(user, body)
     ttl = timedelta(hours=settings().token_ttl_hours)
-    raw, expires_at = auth_service.issue_token(db(), user, ttl)
+    raw, expires_at = auth_service.issue_token(db(), user, ttl, second_factor=second_factor)
     audit.record(
         db(),
         actor=user,
@@ -54,6 +58,30 @@ def issue_token() -> ResponseReturnValue:
     )
     db().commit()
     return jsonify({"token": raw, "expires_at": expires_at.isoformat()}), 201
+
+
+def _check_second_factor(user: User, body: dict[str, Any]) -> bool:
+    """For privileged users when MFA is required: check `otp` (a code or a recovery code)."""
+    if not settings().require_mfa or not mfa.needs_second_factor(user):
+        return False
+    if not mfa.is_enrolled(db(), user):
+        db().commit()  # the correct password cleared its failure count
+        message = _("Set up the second step of sign-in on the web first.")
+        raise ApiError(403, "mfa_enrolment_required", message)
+    code = body.get("otp")
+    if not isinstance(code, str) or not code.strip():
+        db().commit()  # the correct password cleared its failure count
+        raise ApiError(401, "otp_required", _("A one-time code is required (field otp)."))
+    try:
+        mfa.verify(db(), user, code, client_address(), throttle_policy())
+    except Throttled:
+        db().commit()
+        message = _("Too many attempts. Please wait a few minutes.")
+        raise ApiError(429, "too_many_attempts", message) from None
+    except BadOtp:
+        db().commit()  # the failure is counted and audited
+        raise ApiError(401, "bad_otp", _("The one-time code is not correct.")) from None
+    return True
 
 
 def _record_failure(action: str, username: str) -> None:

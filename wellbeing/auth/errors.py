@@ -13,3 +13,11 @@ class BadCredentials(AuthError):
 
 class Throttled(AuthError):
     """Too many failed sign-ins for this account or from this address; try later."""
+
+
+class BadOtp(AuthError):
+    """A one-time code or recovery code that is wrong, reused or expired."""
+
+
+class NotEnrolled(AuthError):
+    """A second factor is required but none is set up yet."""

@@ -1,4 +1,4 @@
-"""Server-side web sessions, API tokens and failed sign-in records."""
+"""Server-side web sessions, API tokens, failed sign-in records and second-factor credentials."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wellbeing.clock import utcnow
 from wellbeing.db import Base, IntPk
 from wellbeing.org.models import User
+from wellbeing.sealed import new_id, sealed_column
 
 
 class WebSession(Base):
@@ -22,6 +23,7 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    mfa_at: Mapped[datetime | None]  # when the second factor was given in this session
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -36,6 +38,7 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    mfa_at: Mapped[datetime | None]  # when the second factor was given to obtain it
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -49,3 +52,28 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MfaCredential(Base):
+    """A user's TOTP secret (sealed); usable once confirmed with a first code."""
+
+    __tablename__ = "mfa_credentials"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    last_step: Mapped[int | None]  # the last accepted time step: a code is good only once
+    secret = sealed_column("mfa.secret", owner="user_id")
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code, stored as a salted SHA-256 hash."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[IntPk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    salt: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]

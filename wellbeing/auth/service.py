@@ -46,7 +46,7 @@ def authenticate(
     session: Session, username: str, password: str, address: str, policy: ThrottlePolicy
 ) -> User:
     """Check a username and password, enforcing throttling before any password check."""
-    _refuse_if_throttled(session, username, address, policy)
+    refuse_if_throttled(session, username, address, policy)
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     hash_ = user.password_hash if user is not None else None
     if not passwords.verify_password(hash_, password) or user is None or not user.active:
@@ -58,9 +58,10 @@ def authenticate(
     return user
 
 
-def _refuse_if_throttled(
+def refuse_if_throttled(
     session: Session, username: str, address: str, policy: ThrottlePolicy
 ) -> None:
+    """Raise Throttled when this name or address has too many recent failures."""
     since = utcnow() - policy.window
     recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
     by_account = session.scalar(recent.where(LoginFailure.username == username)) or 0
@@ -109,11 +110,19 @@ def end_all_access(session: Session, user: User) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
 
 
-def issue_token(session: Session, user: User, ttl: timedelta) -> tuple[str, datetime]:
-    """Create an API token; only its hash is stored. Returns the raw token and its expiry."""
+def issue_token(
+    session: Session, user: User, ttl: timedelta, *, second_factor: bool = False
+) -> tuple[str, datetime]:
+    """Create an API token; only its hash is stored. Returns the raw token and its expiry.
+
+    `second_factor` records that a one-time code was given to obtain it.
+    """
     raw = secrets.token_urlsafe(TOKEN_BYTES)
-    expires_at = utcnow() + ttl
-    session.add(ApiToken(token_hash=hash_token(raw), user=user, expires_at=expires_at))
+    now = utcnow()
+    expires_at = now + ttl
+    token = ApiToken(token_hash=hash_token(raw), user=user, expires_at=expires_at)
+    token.mfa_at = now if second_factor else None
+    session.add(token)
     return raw, expires_at
 
 

@@ -6,16 +6,25 @@ from datetime import timedelta
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from wellbeing.auth import service as auth_service
-from wellbeing.auth.access import rule_of
+from wellbeing.auth.access import AccessRule, rule_of
+from wellbeing.auth.mfa import needs_second_factor
 from wellbeing.config import Settings
+from wellbeing.org.models import Role
 from wellbeing.web.carry import login_keeping_form
 from wellbeing.web.context import db, is_api_request, settings
+from wellbeing.web.errors import ApiError
 
 SESSION_KEY = "sid"
+# Reachable before the second factor: signing in and out, and the second-factor pages themselves.
+MFA_EXEMPT_ENDPOINTS = frozenset(
+    {"auth.login", "auth.login_submit", "auth.logout", "auth.switch_language"}
+)
+MFA_EXEMPT_BLUEPRINTS = frozenset({"mfa"})
 
 
 def session_policy() -> auth_service.SessionPolicy:
@@ -46,6 +55,7 @@ def load_user() -> None:
         if scheme.lower() == "bearer" and raw.strip():
             token = auth_service.load_token(db(), raw.strip())
             g.user = token.user if token else None
+            g.mfa_done = token is not None and token.mfa_at is not None
         return
     raw_sid = session.get(SESSION_KEY)
     if isinstance(raw_sid, str):
@@ -54,6 +64,8 @@ def load_user() -> None:
         if found is None:
             session.pop(SESSION_KEY, None)
         g.user = found.user if found else None
+        g.web_session = found
+        g.mfa_done = found is not None and found.mfa_at is not None
 
 
 def enforce_access_rule() -> ResponseReturnValue | None:
@@ -66,7 +78,7 @@ def enforce_access_rule() -> ResponseReturnValue | None:
         current_app.logger.error("route %s declares no access rule; refused", endpoint)
         abort(403)
     if rule.allows(g.user):
-        return None
+        return refuse_until_second_factor(endpoint, rule)
     if g.user is None:
         if is_api_request():
             abort(401)
@@ -74,6 +86,31 @@ def enforce_access_rule() -> ResponseReturnValue | None:
             return login_keeping_form()
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(403)
+
+
+def second_factor_pending() -> bool:
+    """Whether the caller is privileged, a second factor is required and not yet given."""
+    user = g.get("user")
+    if user is None or not settings().require_mfa or not needs_second_factor(user):
+        return False
+    return not g.get("mfa_done", False)
+
+
+def _needs_second_factor(endpoint: str, rule: AccessRule) -> bool:
+    if rule.kind == "public" or (rule.kind == "roles" and rule.roles <= {Role.OFFICER}):
+        return False  # anyone's pages, and an officer's own pages, need only the password
+    blueprint = endpoint.partition(".")[0] if "." in endpoint else ""
+    return endpoint not in MFA_EXEMPT_ENDPOINTS and blueprint not in MFA_EXEMPT_BLUEPRINTS
+
+
+def refuse_until_second_factor(endpoint: str, rule: AccessRule) -> ResponseReturnValue | None:
+    """Privileged pages and API calls wait for the second factor (web: to its page; API: 401)."""
+    if not _needs_second_factor(endpoint, rule) or not second_factor_pending():
+        return None
+    if is_api_request():
+        message = _("A one-time code is required: request a token with your code.")
+        raise ApiError(401, "otp_required", message)
+    return redirect(url_for("mfa.challenge", next=request.full_path.rstrip("?")))
 
 
 CSP = (
