@@ -46,9 +46,10 @@ def all_jobs() -> tuple[Job, ...]:
     """Every registered job; names are unique."""
     from wellbeing.notify.jobs import JOBS as NOTIFY_JOBS
     from wellbeing.referrals.jobs import JOBS as REFERRAL_JOBS
+    from wellbeing.reports.jobs import JOBS as REPORT_JOBS
     from wellbeing.screening.jobs import JOBS as SCREENING_JOBS
 
-    jobs = (*AUTH_JOBS, *SCREENING_JOBS, *REFERRAL_JOBS, *NOTIFY_JOBS)
+    jobs = (*AUTH_JOBS, *SCREENING_JOBS, *REFERRAL_JOBS, *NOTIFY_JOBS, *REPORT_JOBS)
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):
         raise RuntimeError(f"duplicate job names in {names}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -139,3 +141,116 @@ def _truth(
 def attack() -> Callable[..., Attack]:
     """The independent attacker (see the module docstring)."""
     return run_attack
+
+
+# --- Waves answered through the real submission pipeline, for report tests -----------------
+
+
+def answers_for(items: int, total: int, *, skip_last: bool = False) -> dict[str, int]:
+    """Answers q1..qN (0-3 each) adding up to ``total``; with skip_last the last item stays 0
+    (PHQ-9's q9 is the self-harm item: tests reach their totals without it)."""
+    usable = items - 1 if skip_last else items
+    assert 0 <= total <= 3 * usable
+    values = [min(3, max(0, total - 3 * i)) for i in range(usable)] + [0] * (items - usable)
+    return {f"q{i}": value for i, value in enumerate(values, start=1)}
+
+
+class ReportWorld:
+    """A campaign on BUR whose waves are answered through the real pipeline and then closed."""
+
+    def __init__(self, app: Any, session: Any, make_user: Any, clock: Any) -> None:
+        from wellbeing.screening import campaigns
+
+        self.app, self.session, self.clock = app, session, clock
+        self.make_user = make_user
+        self.policy = app.extensions["wellbeing.policy"]
+        self.officers: dict[str, Any] = {}
+        opens = clock.now + timedelta(hours=1)
+        self.campaign = campaigns.create_campaign(
+            session,
+            self.policy.catalogue,
+            name="Report test campaign",
+            unit_code="BUR",
+            instruments=["phq9", "gad7"],
+            opens_at=opens,
+            closes_at=opens + timedelta(days=14),
+            every_months=3,
+        )
+        make_user("counsellor", unit="BUR", scope="BUR")
+
+    def add_officers(self, unit: str, count: int) -> list[str]:
+        """Create consented officers in a unit (before the wave opens); their usernames."""
+        from wellbeing.screening.consent import give_consent
+
+        names = []
+        for _ in range(count):
+            user = self.make_user("officer", unit=unit)
+            give_consent(self.session, user)
+            self.officers[user.username] = user
+            names.append(user.username)
+        self.session.flush()
+        return names
+
+    def run_wave(self, totals: dict[str, tuple[int, int] | None], *, close: bool = True) -> Any:
+        """Open the next wave, submit the given totals, and (by default) close it."""
+        from sqlalchemy import select
+
+        from wellbeing.screening import campaigns
+        from wellbeing.screening.models import Assignment, Wave, WaveState
+        from wellbeing.screening.service import submit
+
+        wave = self.session.scalars(
+            select(Wave)
+            .where(Wave.campaign_id == self.campaign.id, Wave.state == WaveState.SCHEDULED.value)
+            .order_by(Wave.seq)
+        ).first()
+        self.clock.now = wave.opens_at + timedelta(minutes=1)
+        campaigns.open_due_waves(self.session, self.clock.now)
+        campaigns.open_due_assignments(self.session, self.clock.now)
+        for username, pair in totals.items():
+            if pair is None:
+                continue
+            officer = self.officers[username]
+            assignment = self.session.scalars(
+                select(Assignment).where(
+                    Assignment.wave_id == wave.id, Assignment.officer_id == officer.id
+                )
+            ).one()
+            for instrument, items, total in (("phq9", 9, pair[0]), ("gad7", 7, pair[1])):
+                submit(
+                    self.session,
+                    self.policy,
+                    officer,
+                    instrument_id=instrument,
+                    answers=answers_for(items, total, skip_last=instrument == "phq9"),
+                    idempotency_key=f"t-{wave.id}-{officer.id}-{instrument}",
+                    assignment_id=assignment.id,
+                )
+        if close:
+            self.clock.now = wave.closes_at + timedelta(minutes=1)
+            campaigns.expire_and_close(self.session, self.clock.now)
+        self.session.flush()
+        return wave
+
+
+@pytest.fixture
+def report_world(
+    app: Any, db_session: Any, make_user: Any, frozen_clock: Any, org: Any
+) -> ReportWorld:
+    """A BUR campaign of PHQ-9 and GAD-7; add officers, then run waves."""
+    return ReportWorld(app, db_session, make_user, frozen_clock)
+
+
+@pytest.fixture
+def api_headers(client: Any) -> Callable[[str], dict[str, str]]:
+    """Bearer headers for a username, through the real token endpoint."""
+
+    def headers(username: str) -> dict[str, str]:
+        response = client.post(
+            "/api/v1/auth/token",
+            json={"username": username, "password": "insecure-test-password"},
+        )
+        assert response.status_code == 201, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+    return headers

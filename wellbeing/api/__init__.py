@@ -9,9 +9,10 @@ def init_api(app: Flask) -> None:
     """Register the API blueprints, exempt from CSRF (cookies are ignored on the API)."""
     from wellbeing.api.auth import bp as auth_bp
     from wellbeing.api.referrals import bp as referrals_bp
+    from wellbeing.api.reports import bp as reports_bp
     from wellbeing.api.screening import bp as screening_bp
     from wellbeing.web import csrf
 
-    for blueprint in (auth_bp, screening_bp, referrals_bp):
+    for blueprint in (auth_bp, screening_bp, referrals_bp, reports_bp):
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)

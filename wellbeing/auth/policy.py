@@ -34,6 +34,11 @@ def may_view_reports_for(user: User, unit: Unit) -> bool:
     return unit_in_scope(user, Role.LEADER, unit) or unit_in_scope(user, Role.SUPERVISOR, unit)
 
 
+def report_scopes(user: User) -> list[Unit]:
+    """The units whose subtrees a user may see reports of (leader and supervisor grants)."""
+    return scope_units(user, Role.LEADER) + scope_units(user, Role.SUPERVISOR)
+
+
 def may_work_referrals_in(user: User, unit: Unit) -> bool:
     """Counsellors and supervisors may work referrals of officers in units they cover."""
     return unit_in_scope(user, Role.COUNSELLOR, unit) or unit_in_scope(user, Role.SUPERVISOR, unit)

@@ -7,10 +7,14 @@ so rows are stored in the order of their random ids rather than in the order the
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.db import Base
+from wellbeing.clock import utcnow
+from wellbeing.db import Base, IntPk
 from wellbeing.sealed import new_id
 
 
@@ -30,3 +34,35 @@ class Fact(Base):
     band: Mapped[str | None] = mapped_column(String(32))
     total: Mapped[float | None]
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Release(Base):
+    """A protected (and, in DP mode, noised) unit table of one closed wave and instrument.
+
+    Stored once: closed waves never change, so every later request slices this release, and in
+    DP mode the privacy budget is spent once (``epsilon``). Hidden cells hold no value here.
+    """
+
+    __tablename__ = "report_releases"
+    __table_args__ = (UniqueConstraint("wave_id", "instrument_id", "k", "kind"),)
+
+    id: Mapped[IntPk]
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    instrument_id: Mapped[str] = mapped_column(String(32))
+    k: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(8))  # "exact" or "dp"
+    epsilon: Mapped[float | None]  # privacy loss spent by a DP release
+    sensitivity: Mapped[int | None]
+    tree_hash: Mapped[str] = mapped_column(String(64))  # the unit tree it was computed over
+    cells: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FactShuffle(Base):
+    """Marks a closed wave whose facts were re-inserted in random order with fresh ids."""
+
+    __tablename__ = "report_fact_shuffles"
+
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), primary_key=True)
+    facts: Mapped[int]
+    shuffled_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,137 @@
+"""Reading what reports are made of: the unit tree, fact counts and participation (SQL only).
+
+Reports read plain tables only — units, waves, campaigns, assignments (counted, grouped by unit;
+officer ids never leave the query) and report_facts — and never decrypt anything. Fact counts
+come from one ``GROUP BY`` per wave, streamed row by row: memory grows with units × instruments
+× bands, never with the number of facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from wellbeing.org.models import Unit, User
+from wellbeing.reports.disclosure import UnitResults
+from wellbeing.reports.models import Fact
+from wellbeing.screening.models import Assignment, AssignmentStatus
+
+STREAM_ROWS = 1000  # rows fetched at a time from the GROUP BY
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    """A unit as reports need it: code, parent code and names."""
+
+    id: int
+    code: str
+    parent: str | None
+    name_zh: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        """The unit's name in "en" or "zh_CN"."""
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass
+class InstrumentCounts:
+    """One instrument's own-group figures per unit id and band: (count, sum of totals)."""
+
+    cells: dict[int, dict[str, tuple[int, float]]] = field(default_factory=dict)
+
+    def add(self, unit_id: int, band: str, count: int, total: float) -> None:
+        """Add one GROUP BY row."""
+        self.cells.setdefault(unit_id, {})[band] = (count, total)
+
+    def unit_results(self, units: Iterable[UnitNode], band_ids: Iterable[str]) -> list[UnitResults]:
+        """Every unit's own results for disclosure control (bands outside ``band_ids`` dropped:
+        results scored under another version's bands cannot be placed in this table)."""
+        known = set(band_ids)
+        results = []
+        for unit in units:
+            own = {b: cell for b, cell in self.cells.get(unit.id, {}).items() if b in known}
+            counts = {band: count for band, (count, _total) in own.items()}
+            total = sum(total for _count, total in own.values())
+            results.append(UnitResults(unit.code, unit.parent, counts, total))
+        return results
+
+
+def load_units(session: Session) -> list[UnitNode]:
+    """Every unit of the organisation (reports are protected over the whole tree)."""
+    parent = Unit.__table__.alias("parent_unit")
+    query = (
+        select(Unit.id, Unit.code, parent.c.code, Unit.name_zh, Unit.name_en)
+        .outerjoin(parent, parent.c.id == Unit.parent_id)
+        .order_by(Unit.code)
+    )
+    return [UnitNode(*row) for row in session.execute(query)]
+
+
+def tree_hash(units: Iterable[UnitNode]) -> str:
+    """A fingerprint of the tree's shape, to tell whether a stored release still fits it."""
+    digest = hashlib.sha256()
+    for unit in sorted(units, key=lambda u: u.code):
+        digest.update(f"{unit.code}\x1f{unit.parent or ''}\x1e".encode())
+    return digest.hexdigest()
+
+
+def fact_counts(session: Session, wave_id: int) -> dict[str, InstrumentCounts]:
+    """Own-group counts of a wave's facts per instrument, from one streamed GROUP BY."""
+    query = (
+        select(
+            Fact.unit_id,
+            Fact.instrument_id,
+            Fact.band,
+            func.count(),
+            func.coalesce(func.sum(Fact.total), 0.0),
+        )
+        .where(Fact.wave_id == wave_id, Fact.band.is_not(None))
+        .group_by(Fact.unit_id, Fact.instrument_id, Fact.band)
+    )
+    counts: dict[str, InstrumentCounts] = {}
+    result = session.execute(query.execution_options(yield_per=STREAM_ROWS))
+    for unit_id, instrument, band, count, total in result:
+        figures = counts.setdefault(instrument, InstrumentCounts())
+        figures.add(unit_id, str(band), int(count), float(total or 0.0))
+    return counts
+
+
+def own_participation(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
+    """Per unit id (the officer's unit): (invited, responded) of a wave's assignments.
+
+    Responded means every assigned instrument was submitted.
+    """
+    submitted = case((Assignment.status == AssignmentStatus.SUBMITTED.value, 1), else_=0)
+    query = (
+        select(User.unit_id, func.count(), func.coalesce(func.sum(submitted), 0))
+        .join(User, User.id == Assignment.officer_id)
+        .where(Assignment.wave_id == wave_id)
+        .group_by(User.unit_id)
+    )
+    return {unit_id: (int(invited), int(done)) for unit_id, invited, done in session.execute(query)}
+
+
+def subtree_participation(
+    units: Iterable[UnitNode], own: Mapping[int, tuple[int, int]]
+) -> dict[str, tuple[int, int]]:
+    """Per unit code: (invited, responded) of its whole subtree."""
+    units = list(units)
+    by_code = {unit.code: unit for unit in units}
+    totals = {unit.code: own.get(unit.id, (0, 0)) for unit in units}
+    for unit in units:
+        invited, responded = own.get(unit.id, (0, 0))
+        if not invited:
+            continue
+        ancestor = unit.parent
+        seen = {unit.code}
+        while ancestor is not None and ancestor not in seen:
+            seen.add(ancestor)
+            before = totals[ancestor]
+            totals[ancestor] = (before[0] + invited, before[1] + responded)
+            ancestor = by_code[ancestor].parent
+    return totals
