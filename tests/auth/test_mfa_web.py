@@ -203,3 +203,13 @@ def _audit_actions(session: Session) -> list[str]:
     from wellbeing.audit.models import AuditEntry
 
     return list(session.scalars(select(AuditEntry.action)))
+
+
+def test_the_pages_speak_chinese_by_default(
+    mfa_app: Flask, make_user: Any, login: Any, db_session: Session
+) -> None:
+    client = mfa_app.test_client()
+    login(client, make_user("counsellor").username)
+    page = client.get("/mfa/enrol").get_data(as_text=True)
+    assert "设置登录第二步验证" in page
+    assert "otpauth://" in page
