@@ -64,6 +64,7 @@ def init() -> None:
 def register_commands() -> None:
     """Attach each domain's command groups."""
     from wellbeing.audit.cli import audit
+    from wellbeing.auth.cli import mfa_cli
     from wellbeing.cli_backup import backup, restore
     from wellbeing.cli_keys import keys
     from wellbeing.cli_org import units, users
@@ -75,6 +76,7 @@ def register_commands() -> None:
     for command in (units, users, keys, instruments_cli, campaigns, incidents, demo, serve):
         cli.add_command(command)
     cli.add_command(audit)
+    cli.add_command(mfa_cli)
     cli.add_command(scheduler)
     cli.add_command(backup)
     cli.add_command(restore)

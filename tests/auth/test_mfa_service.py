@@ -25,7 +25,13 @@ def _actions(session: Session) -> list[str]:
 
 @pytest.mark.parametrize(
     ("role", "needed"),
-    [("officer", False), ("counsellor", True), ("supervisor", True), ("leader", True), ("admin", True)],
+    [
+        ("officer", False),
+        ("counsellor", True),
+        ("supervisor", True),
+        ("leader", True),
+        ("admin", True),
+    ],
 )
 def test_every_role_but_officer_needs_a_second_factor(
     make_user: Any, role: str, needed: bool
