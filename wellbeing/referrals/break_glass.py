@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
@@ -180,4 +180,34 @@ def _admins(session: Session) -> list[User]:
             .where(User.active.is_(True), RoleGrant.role == Role.ADMIN.value)
             .order_by(User.id)
         ).unique()
+    )
+
+
+def find_officers(session: Session, supervisor: User, text: str, limit: int = 20) -> list[User]:
+    """Officers in the supervisor's scope whose username or name contains the text."""
+    needle = text.strip().lower()
+    if not needle:
+        return []
+    matches = func.lower(User.username).contains(needle, autoescape=True) | func.lower(
+        User.display_name
+    ).contains(needle, autoescape=True)
+    return list(session.scalars(_officers_in_scope(supervisor).where(matches).limit(limit)))
+
+
+def officer_in_scope(session: Session, supervisor: User, username: str) -> User | None:
+    """The officer with this username, if in the supervisor's scope (never the supervisor)."""
+    query = _officers_in_scope(supervisor).where(User.username == username)
+    return session.scalars(query).first()
+
+
+def _officers_in_scope(supervisor: User) -> Select[User]:
+    return (
+        select(User)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(
+            User.id != supervisor.id,
+            units_in_scope_clause(supervisor, Role.SUPERVISOR),
+            User.id.in_(select(RoleGrant.user_id).where(RoleGrant.role == Role.OFFICER.value)),
+        )
+        .order_by(User.username)
     )

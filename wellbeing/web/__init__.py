@@ -23,6 +23,8 @@ def init_web_layer(app: Flask) -> None:
     from wellbeing.web.home import bp as home_bp
     from wellbeing.web.mfa_views import bp as mfa_bp
     from wellbeing.web.officer import bp as officer_bp
+    from wellbeing.web.officer.talk import bp as talk_bp
+    from wellbeing.web.referrals import bp as referrals_bp
     from wellbeing.web.reports import bp as reports_bp
 
     init_request_log(app)  # first: the request id exists for every later hook
@@ -34,6 +36,8 @@ def init_web_layer(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(officer_bp)
+    app.register_blueprint(talk_bp)
+    app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_audit_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)

@@ -1,0 +1,14 @@
+"""Counsellor and supervisor pages: the queue, one referral, supervision and break-glass.
+
+Importing the package registers every view on `bp`.
+"""
+
+from wellbeing.web.referrals import (  # noqa: F401 - imported to register their routes
+    break_glass_views,
+    case_views,
+    queue_views,
+    supervise_views,
+)
+from wellbeing.web.referrals.blueprint import bp
+
+__all__ = ["bp"]
