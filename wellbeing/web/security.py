@@ -119,12 +119,20 @@ CSP = (
 )
 
 
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
 def add_security_headers(response: Response) -> Response:
-    """Headers on every response; pages for signed-in users are never cached."""
+    """Headers on every response; nothing but anonymous static files is ever cached.
+
+    HSTS only over HTTPS (with WELLBEING_PROXY_COUNT set, as the proxy reports it).
+    """
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if g.get("user") is not None or request.endpoint != "static":
