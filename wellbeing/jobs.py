@@ -47,9 +47,17 @@ def all_jobs() -> tuple[Job, ...]:
     from wellbeing.notify.jobs import JOBS as NOTIFY_JOBS
     from wellbeing.referrals.jobs import JOBS as REFERRAL_JOBS
     from wellbeing.reports.jobs import JOBS as REPORT_JOBS
+    from wellbeing.retention.jobs import JOBS as RETENTION_JOBS
     from wellbeing.screening.jobs import JOBS as SCREENING_JOBS
 
-    jobs = (*AUTH_JOBS, *SCREENING_JOBS, *REFERRAL_JOBS, *NOTIFY_JOBS, *REPORT_JOBS)
+    jobs = (
+        *AUTH_JOBS,
+        *SCREENING_JOBS,
+        *REFERRAL_JOBS,
+        *NOTIFY_JOBS,
+        *REPORT_JOBS,
+        *RETENTION_JOBS,
+    )
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):
         raise RuntimeError(f"duplicate job names in {names}")

@@ -18,6 +18,7 @@ def init_web_layer(app: Flask) -> None:
     """Wire sessions, CSRF, language, security hooks, error pages and the page blueprints."""
     from wellbeing.web.admin import bp as admin_bp
     from wellbeing.web.admin_audit import bp as admin_audit_bp
+    from wellbeing.web.admin_erasure import bp as admin_erasure_bp
     from wellbeing.web.auth_views import bp as auth_bp
     from wellbeing.web.health import bp as health_bp
     from wellbeing.web.home import bp as home_bp
@@ -42,4 +43,5 @@ def init_web_layer(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(mfa_bp)
+    app.register_blueprint(admin_erasure_bp)
     app.register_blueprint(health_bp)

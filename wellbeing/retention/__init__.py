@@ -1,0 +1,1 @@
+"""Retention and erasure: how long clinical records are kept, and erasure on request."""
