@@ -95,6 +95,8 @@ def run_server(host: str, port: int, workers: int, dev: bool, *, threads: int = 
             self.cfg.set("accesslog", None)  # the app logs each request, without query strings
             self.cfg.set("logconfig_dict", gunicorn_log_config())
             self.cfg.set("graceful_timeout", 20)
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: one shared path
+                self.cfg.set("control_socket_disable", True)
             self.cfg.set("when_ready", jobs.start)  # a child process of the master
             self.cfg.set("on_exit", jobs.stop)
 
