@@ -68,7 +68,8 @@ def int_parameter(name: str) -> int | None:
 
 
 def load_wave(user: User, *, required: bool = False) -> WaveInfo:
-    """The wave of ``?wave=`` (by default the newest visible one); 404 when unknown or unseen."""
+    """The wave of ``?wave=`` (by default the newest closed one, else the newest open one);
+    404 when unknown or not visible to the caller."""
     wave_id = int_parameter("wave")
     waves = waves_for(user)
     if wave_id is None:
@@ -76,7 +77,7 @@ def load_wave(user: User, *, required: bool = False) -> WaveInfo:
             bad_parameter("wave")
         if not waves:
             abort(404)
-        return waves[0]
+        return next((wave for wave in waves if wave.closed), waves[0])
     wave = next((w for w in waves if w.id == wave_id), None)
     if wave is None:
         abort(404)
