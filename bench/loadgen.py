@@ -151,10 +151,12 @@ def sign_in(port: int, seats: Sequence[Seat], clients: int = 4) -> dict[int, str
 def answers_for(rng: random.Random, instrument: str) -> dict[str, int]:
     """Plausible answers: most people low, about one in six high enough for a referral."""
     high = rng.random() < 1 / 6
-    values = (2, 3) if high else (0, 1, 1, 2)
+    values = (2, 3) if high else (0, 0, 0, 1, 1, 2)
     answers = {f"q{i}": rng.choice(values) for i in range(1, INSTRUMENTS[instrument] + 1)}
     if instrument == "phq9":
         answers["difficulty"] = rng.choice((0, 1, 2))
+        if not high and rng.random() < 0.9:
+            answers["q9"] = 0  # item 9 (thoughts of self-harm) opens a referral whenever above 0
     return answers
 
 

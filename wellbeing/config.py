@@ -78,6 +78,7 @@ class Settings:
     station_hours: str = ""
     # "name number" entries separated by ";"; the station must verify them before going live
     crisis_hotlines: str = "全国心理援助热线 12356;希望24热线 400-161-9995"
+    bench_baseline: bool = False  # bench/submit.py only: adds the raw-insert baseline endpoint
 
     def __post_init__(self) -> None:
         if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS:
@@ -160,6 +161,7 @@ _ENV_NAMES: dict[str, str] = {
     "station_phone": "WELLBEING_STATION_PHONE",
     "station_hours": "WELLBEING_STATION_HOURS",
     "crisis_hotlines": "WELLBEING_CRISIS_HOTLINES",
+    "bench_baseline": "WELLBEING_BENCH_BASELINE",
 }
 
 

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
-from wellbeing.instruments.validation import validate_answers
 from wellbeing.org.models import User
 from wellbeing.screening.consent import current_consent
 from wellbeing.screening.consequences import apply_consequences
@@ -63,8 +62,7 @@ def critical_flags(definition: Definition, result: Result) -> list[str]:
 def score_answers(definition: Definition, answers: Answers) -> Result:
     """Validate and score; bad answers become InvalidAnswers naming each item."""
     try:
-        validate_answers(definition, answers)
-        return score(definition, answers)
+        return score(definition, answers)  # score() validates first
     except AnswerError as exc:
         raise InvalidAnswers(exc) from None
 

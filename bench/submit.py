@@ -1,0 +1,144 @@
+"""Load benchmark: the full submission pipeline against a raw-insert baseline, same app and DB.
+
+Starts `wellbeing serve` with N gunicorn workers on a scratch database, signs in one officer per
+client seat (token API, consent given, an open wave assigning PHQ-9 + GAD-7), then drives C
+concurrent clients: first the baseline endpoint (the raw body inserted, nothing else; it exists
+only with WELLBEING_BENCH_BASELINE=1), then the same bodies through POST /api/v1/submissions
+(validation, scoring, sealing, rules, referral, facts, audit, outbox). Prints submissions/s and
+p50/p95/p99 latency of both and the ratio. Run from the repository root:
+
+    .venv/bin/python bench/submit.py [--workers 2] [--threads 1] [--clients 8] [--officers 300]
+    .venv/bin/python bench/submit.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+With --database-url (a PostgreSQL server), a scratch database is created beside the one named
+and dropped afterwards; the named database itself is never touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import loadgen
+
+from wellbeing.api.bench import metadata as baseline_metadata
+from wellbeing.crypto import FileKeyProvider, new_keyring
+from wellbeing.db import make_engine
+from wellbeing.migrate import upgrade_to_head
+from wellbeing.referrals.models import Referral
+from wellbeing.sealed import set_active_keyring
+
+
+@contextmanager
+def scratch_database(admin_url: str | None, folder: Path) -> Iterator[str]:
+    """A migrated scratch database (SQLite file, or a PostgreSQL database created and dropped)."""
+    if admin_url is None:
+        url = f"sqlite:///{folder / 'bench.db'}"
+        prepare(url)
+        yield url
+        return
+    name = f"wb_bench_{os.getpid()}"
+    admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+        prepare(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str) -> None:
+    """Migrate, and add the baseline's table (outside the app's migrations)."""
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    baseline_metadata.create_all(engine)
+    engine.dispose()
+
+
+def summary(name: str, outcomes: Sequence[loadgen.Outcome], seconds: float) -> float:
+    """Print one line of figures; return submissions per second."""
+    statuses = {o.reply.status for o in outcomes}
+    if statuses != {201}:
+        raise SystemExit(f"{name}: unexpected statuses {statuses}")
+    latencies = sorted(o.reply.seconds * 1000 for o in outcomes)
+    cuts = statistics.quantiles(latencies, n=100)
+    rate = len(outcomes) / seconds
+    print(
+        f"  {name:<9} {len(outcomes):>5} requests in {seconds:6.2f} s: {rate:7.1f}/s   "
+        f"p50 {cuts[49]:6.1f} ms  p95 {cuts[94]:6.1f} ms  p99 {cuts[98]:6.1f} ms"
+    )
+    return rate
+
+
+def run(args: argparse.Namespace) -> None:
+    """Set up, drive both endpoints, print the figures."""
+    with tempfile.TemporaryDirectory(prefix="wb-bench-") as folder_name:
+        folder = Path(folder_name)
+        instance = folder / "instance"
+        ring = new_keyring()
+        FileKeyProvider(instance / "keyring.json").create(ring)
+        set_active_keyring(ring)
+        with scratch_database(args.database_url, folder) as url:
+            engine = make_engine(url)
+            seats = loadgen.populate(engine, args.officers, prefix="bench")
+            env = loadgen.server_env(instance, url, WELLBEING_BENCH_BASELINE="1")
+            server = loadgen.Server(env, folder / "serve.log", args.workers, args.threads)
+            server.start()
+            try:
+                tokens = loadgen.sign_in(server.port, seats)
+                attempts = loadgen.plan(seats, tag="bench")
+                loadgen.drive(
+                    server.port,
+                    attempts[: args.clients * 4],
+                    tokens,
+                    args.clients,
+                    path="/api/v1/bench/baseline",
+                )  # warm the workers up
+                base, base_s = loadgen.drive(
+                    server.port, attempts, tokens, args.clients, path="/api/v1/bench/baseline"
+                )
+                full, full_s = loadgen.drive(server.port, attempts, tokens, args.clients)
+            finally:
+                server.stop()
+            problems = loadgen.check_store(engine, loadgen.acknowledged(full), attempts)
+            with engine.connect() as connection:
+                referrals = connection.scalar(select(func.count()).select_from(Referral))
+            engine.dispose()
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"{backend}, {args.workers} workers x {args.threads} threads, {args.clients} clients, "
+        f"{len(attempts)} submissions by {len(seats)} officers ({referrals} referrals opened)"
+    )
+    base_rate = summary("baseline", base, base_s)
+    full_rate = summary("pipeline", full, full_s)
+    print(f"  ratio     pipeline/baseline throughput = {full_rate / base_rate:.2f}")
+    if problems:
+        raise SystemExit("store check failed: " + "; ".join(problems[:5]))
+
+
+def main() -> None:
+    """Parse the options and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--officers", type=int, default=300)
+    parser.add_argument("--database-url", help="a PostgreSQL server (a scratch DB is made on it)")
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
