@@ -8,6 +8,7 @@ from flask import Flask
 def init_api(app: Flask) -> None:
     """Register the API blueprints, exempt from CSRF (cookies are ignored on the API)."""
     from wellbeing.api.auth import bp as auth_bp
+    from wellbeing.api.openapi import init_openapi
     from wellbeing.api.referrals import bp as referrals_bp
     from wellbeing.api.reports import bp as reports_bp
     from wellbeing.api.screening import bp as screening_bp
@@ -21,3 +22,4 @@ def init_api(app: Flask) -> None:
     for blueprint in blueprints:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
+    init_openapi(app)
