@@ -60,6 +60,8 @@ def test_shuffle_job_is_registered_and_idempotent(
     job.func(context)
     shuffles = db_session.scalars(select(FactShuffle)).all()
     assert [(s.wave_id, s.facts) for s in shuffles] == [(closed_wave.id, 26)]
+    releases = db_session.scalars(select(Release).where(Release.wave_id == closed_wave.id))
+    assert sorted(r.instrument_id for r in releases) == ["gad7", "phq9"]  # published ahead
 
 
 def test_open_waves_are_not_shuffled(report_world: Any, db_session: Any) -> None:

@@ -237,3 +237,14 @@ def _subtree(units: Sequence[UnitNode], unit_code: str) -> list[tuple[UnitNode, 
         depth[node] = depth[parent] + 1
         found.append((by_code[tree.codes[node]], depth[node]))
     return found
+
+
+def publish_closed_wave(
+    session: Session, catalogue: Catalogue, wave_id: int, k: int, epsilon: float | None
+) -> None:
+    """Compute and store a closed wave's releases now, so no leader's request pays for it."""
+    wave = session.get(Wave, wave_id)
+    if wave is None or wave.state != WaveState.CLOSED.value:
+        return
+    definitions = report_definitions(catalogue, _wave_info(wave))
+    protected_tables(session, wave_id, definitions, load_units(session), k, epsilon)
