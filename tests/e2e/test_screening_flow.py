@@ -205,3 +205,34 @@ def test_an_expired_session_keeps_the_answers_through_sign_in(
     for item, value in PHQ9_PAGE_1.items():
         expect(phone_page.locator(f"input[name={item}][value='{value}']")).to_be_checked()
     assert_clean(phone_page)
+
+
+def test_admin_sees_wave_counts_and_records_an_incident(
+    page: Page,
+    live_server: str,
+    sign_in: Callable[..., None],
+    assert_clean: Callable[[Page], None],
+) -> None:
+    sign_in(page, live_server, "admin")
+    page.click("#link-campaigns")
+    campaign = page.locator("section.campaign").filter(has_text="示范季度心理健康筛查")
+    expect(campaign.locator("tr[data-wave]")).to_have_count(4)  # 2 closed, 1 open, 1 scheduled
+    closed = campaign.locator("tr[data-state=closed]").first
+    invited = int(closed.locator("[data-count=invited]").inner_text())
+    submitted = int(closed.locator("[data-count=submitted]").inner_text())
+    assert invited >= 60
+    assert 0 < submitted < invited
+    expect(page.locator("body")).not_to_contain_text("officer0")  # counts, never names
+
+    page.goto(f"{live_server}/admin/incidents/new")
+    page.select_option("#unit-choice", "ST3-T1")
+    page.click("#choose-unit")
+    page.fill("#occurred", "2025-06-01")  # long past: its follow-ups expire, none opens
+    page.fill("#description", "E2E 处置突发事件")
+    page.check("#officers input[value=officer41]")
+    page.check("#officers input[value=officer42]")
+    expect(page.locator("#schedule")).to_have_value("3:pcptsd5+phq9,30:pcl5+phq9,90:pcl5+phq9")
+    page.click("#create-incident")
+    row = page.locator("tr[data-incident]").filter(has_text="E2E 处置突发事件")
+    expect(row.locator("[data-count=officers]")).to_have_text("2")
+    assert_clean(page)
