@@ -186,6 +186,7 @@ def claim_next(session: Session, counsellor: User) -> Referral:
             .join(Unit, Referral.unit_id == Unit.id)
             .where(Referral.status == Status.OPEN.value)
             .where(referral_scope_clause(counsellor))
+            .where(Referral.officer_id != counsellor.id)  # nobody works their own referral
             .order_by(Referral.priority_rank, Referral.claim_deadline)
             .limit(1)
         )
