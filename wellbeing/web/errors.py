@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
-from flask import Flask, jsonify, make_response, render_template
+from flask import Flask, g, jsonify, make_response, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -67,7 +70,16 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 def _unavailable() -> ResponseReturnValue:
-    response = make_response(_respond(503))
+    """503 in the user's language, touching the database no more in this request."""
+    user = g.get("user")
+    # the locale as loaded, without a lazy load: the session's objects are expired or broken
+    locale = sa_inspect(user).dict.get("locale") if user is not None else None
+    g.user = None
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()  # gives the (possibly dead) connection back; nothing was committed
+    with force_locale(locale) if locale else nullcontext():
+        response = make_response(_respond(503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

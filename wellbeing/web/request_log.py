@@ -16,6 +16,7 @@ import time
 import uuid
 
 from flask import Flask, current_app, g, request
+from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
 from wellbeing.web.context import current_user, settings
@@ -57,13 +58,15 @@ def _log(response: Response) -> Response:
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
     user = current_user()
+    # as loaded: logging must never query (the session may be broken after a database error)
+    user_id = sa_inspect(user).dict.get("id") if user is not None else None
     fields = {
         "request_id": request_id(),
         "method": request.method,
         "path": request.path,  # never the query string: it may carry data
         "status": response.status_code,
         "duration_ms": duration,
-        "user": opaque_user_id(user.id) if user is not None else None,
+        "user": opaque_user_id(user_id) if user_id is not None else None,
     }
     level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
     logger.log(level, "%s %s %s", request.method, request.path, response.status_code, extra=fields)
