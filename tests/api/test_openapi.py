@@ -11,10 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
+from wellbeing.api.openapi import METHODS as OPERATIONS
+from wellbeing.api.openapi import openapi_path
 from wellbeing.auth.access import rule_of
-
-OPERATIONS = ("get", "post", "put", "patch", "delete")
-CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
 
 def api_operations(app: Flask) -> dict[tuple[str, str], Any]:
@@ -23,7 +22,7 @@ def api_operations(app: Flask) -> dict[tuple[str, str], Any]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
-        path = CONVERTER.sub(r"{\1}", rule.rule)
+        path = openapi_path(rule.rule)
         for method in rule.methods or ():
             if method.lower() in OPERATIONS:
                 found[(method.lower(), path)] = app.view_functions[rule.endpoint]
@@ -116,3 +115,12 @@ def test_every_error_response_uses_the_shared_error_schema(document: dict[str, A
             content = resolve(document, response)["content"]
             schema = content["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/Error"}, (key, status)
+
+
+def test_each_operation_says_who_may_call_it(app: Flask, document: dict[str, Any]) -> None:
+    operations = documented(document)
+    for key, view in api_operations(app).items():
+        rule = rule_of(view)
+        assert rule is not None
+        expected = {"kind": rule.kind, "roles": sorted(rule.roles)}
+        assert operations[key]["x-access"] == expected, key

@@ -112,7 +112,7 @@ def close(referral_id: str) -> ResponseReturnValue:
     _require_work(user, referral)
     body = json_body()
     outcome = body.get("outcome")
-    if outcome not in {o.value for o in Outcome}:
+    if not isinstance(outcome, str) or outcome not in {o.value for o in Outcome}:
         values = ", ".join(o.value for o in Outcome)
         raise _invalid("outcome", _("Field outcome must be one of: %(values)s.", values=values))
     note = _note(body, required=True)
