@@ -39,14 +39,31 @@ def _at(moment: datetime) -> Iterator[None]:
 
 
 def _answers(definition: Definition, distress: float, rng: random.Random) -> dict[str, int]:
+    # Items behind a critical flag (PHQ-9 item 9) are endorsed far more rarely than the
+    # others, as in real screening populations: only officers in marked distress do.
+    critical_items = {
+        item for flag in definition.flags if flag.critical for item in _items_of(flag.when)
+    }
     answers = {}
     for item in definition.items:
         values = sorted(item.values)
         if item.optional:
             continue
-        position = min(max(rng.gauss(distress, 0.9), 0), len(values) - 1)
+        centre = distress - 1.9 if item.id in critical_items else distress
+        position = min(max(rng.gauss(centre, 0.6), 0), len(values) - 1)
         answers[item.id] = values[round(position)]
     return answers
+
+
+def _items_of(condition: object) -> set[str]:
+    """Item ids a flag's condition reads (walks the condition's dataclass fields)."""
+    found = set()
+    item = getattr(condition, "item", None)
+    if isinstance(item, str):
+        found.add(item)
+    for part in getattr(condition, "parts", ()) or ():
+        found |= _items_of(part)
+    return found
 
 
 def create_demo_screenings(session: Session, policy: ScreeningPolicy, now: datetime) -> bool:
@@ -95,7 +112,9 @@ def _answer_wave(
             continue
         officer = session.get(User, assignment.officer_id)
         assert officer is not None  # noqa: S101 - the assignment's foreign key
-        level = distress.setdefault(officer.id, rng.choice([0.2, 0.4, 0.6, 0.9, 1.2, 1.6, 2.3]))
+        level = distress.setdefault(
+            officer.id, rng.choice([0.1, 0.2, 0.35, 0.5, 0.7, 0.9, 1.2, 1.6, 2.4])
+        )
         distress[officer.id] = min(max(level + rng.gauss(0, 0.25), 0.0), 2.8)
         when = opened + timedelta(hours=rng.randint(2, 24 * 9))
         with _at(when):

@@ -60,13 +60,14 @@ def test_detail_has_reasons_history_results_and_is_audited(
     item9 = next(i for i in shown["items"] if i["id"] == "q9")
     assert item9["value"] == 1
     assert item9["label"]
-    assert [p["id"] for p in body["trend"]] == [earlier.submission.id, outcome.submission.id]
+    # the earlier screening raised no referral: counsellors never see it (DESIGN.md)
+    assert [p["id"] for p in body["trend"]] == [outcome.submission.id]
+    assert earlier.submission.id not in str(body)
     viewed = _audit(db_session, "referral.viewed")
     assert [(e.actor_name, e.target_id) for e in viewed] == [("c1", referral_id)]
     seen = {e.target_id: e.detail_json for e in _audit(db_session, "submission.viewed")}
-    assert set(seen) == {earlier.submission.id, outcome.submission.id}
+    assert set(seen) == {outcome.submission.id}
     assert '"via":"referral"' in seen[outcome.submission.id]
-    assert '"via":"trend"' in seen[earlier.submission.id]
 
 
 def test_claim_twice_gives_409_naming_the_holder(

@@ -60,9 +60,11 @@ def test_referral_page_shows_officer_reasons_answers_trend_and_history_and_is_au
 ) -> None:
     officer = make_user("officer", unit="ST1-T1", username="wang")
     officer.phone, officer.email = "13800000000", "wang@example.test"
-    submit_phq9(officer, [1, 1, 1, 1, 1, 1, 1, 1, 0])
+    unreferred = submit_phq9(officer, [1, 1, 1, 1, 1, 1, 1, 1, 0])  # 8: no referral
     frozen_clock.advance(days=30)
-    outcome = submit_phq9(officer, [2, 2, 2, 2, 1, 1, 1, 1, 1])
+    submit_phq9(officer, [2, 1, 1, 1, 1, 1, 1, 1, 1])  # 10: routine referral
+    frozen_clock.advance(days=30)
+    outcome = submit_phq9(officer, [2, 2, 2, 2, 1, 1, 1, 1, 1])  # item 9: joins, urgent
     referral_id = outcome.referral["id"]
     client = _signed_in(app, login, "c1")
     page = client.get(f"/referrals/{referral_id}?lang=en").get_data(as_text=True)
@@ -85,6 +87,9 @@ def test_referral_page_shows_officer_reasons_answers_trend_and_history_and_is_au
     assert ("referral.viewed", referral_id) in actions
     assert ("submission.viewed", outcome.submission.id) in actions
     assert len([a for a in actions if a[0] == "submission.viewed"]) == 2
+    # a screening that raised no referral stays out of the counsellor's sight
+    assert unreferred.submission.id not in page
+    assert ("submission.viewed", unreferred.submission.id) not in actions
 
 
 def test_claim_contact_close_from_the_pages_ends_the_crisis_banner(

@@ -3,8 +3,9 @@
 Every call of `read_referral` appends `referral.viewed` and one `submission.viewed` per
 submission whose answers or results it shows, in the caller's transaction: the audit log says
 who saw which record, never what it contains. Only the submissions behind the referral are shown
-with their answers; the officer's other submissions contribute their totals and bands to the
-trend only.
+with their answers; the trend shows the totals and bands of the submissions behind any of the
+officer's referrals (this one or earlier ones). Screenings that raised no referral stay out of a
+counsellor's sight (DESIGN.md), except through an audited break-glass.
 
 This module reads submission rows (`wellbeing.screening.models`, tables only) and questionnaire
 definitions; it never calls the screening service.
@@ -206,10 +207,16 @@ def _submissions_behind(session: Session, referral: Referral) -> list[Submission
 
 
 def _officer_submissions(session: Session, officer_id: int) -> list[Submission]:
+    """The officer's submissions that stand behind one of their referrals."""
+    behind_any = (
+        select(ReferralSubmission.submission_id)
+        .join(Referral, Referral.id == ReferralSubmission.referral_id)
+        .where(Referral.officer_id == officer_id)
+    )
     return list(
         session.scalars(
             select(Submission)
-            .where(Submission.officer_id == officer_id)
+            .where(Submission.officer_id == officer_id, Submission.id.in_(behind_any))
             .order_by(Submission.submitted_at, Submission.id)
         )
     )
