@@ -147,7 +147,8 @@ def run_schemathesis(
     ]
     if token is not None:
         command += ["--header", f"Authorization: Bearer {token}"]
-    return subprocess.run(command, check=False).returncode  # noqa: S603 - fixed arguments
+    # run in the temporary folder: schemathesis keeps its state in the working directory
+    return subprocess.run(command, check=False, cwd=report.parent).returncode  # noqa: S603
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
