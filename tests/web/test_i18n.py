@@ -36,3 +36,32 @@ def test_english_user_sees_english_home(client: FlaskClient, make_user: Any, log
     page = client.get("/").get_data(as_text=True)
     assert "Unit reports" in page
     assert 'lang="en"' in page
+
+
+def test_every_message_has_a_chinese_translation(repo_root: Path) -> None:
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    catalogue_path = repo_root / "wellbeing/translations/zh/LC_MESSAGES/messages.po"
+    with catalogue_path.open("rb") as handle:
+        catalogue = read_po(handle)
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "_l": None,
+        "lazy_gettext": None,
+        "N_": None,
+        "ngettext": (1, 2),
+    }
+    untranslated, checked = [], 0
+    for filename, _line, message, _comments, _context in extract_from_dir(
+        repo_root / "wellbeing", method_map, keywords=keywords
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        checked += 1
+        entry = catalogue.get(msgid)
+        if msgid and (entry is None or not entry.string):
+            untranslated.append(f"{filename}: {msgid[:60]}")
+    assert checked > 300  # the extraction really found the service's texts
+    assert untranslated == []
