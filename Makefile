@@ -25,7 +25,7 @@ test-pg:  ## the test suite on PostgreSQL
 	WELLBEING_TEST_DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
 e2e:  ## browser tests against a live demo server (needs Debian's chromium)
-	$(PY) -m pytest -m e2e tests/e2e
+	$(PY) -m pytest -n 0 -m e2e tests/e2e
 
 bench:  ## run the benchmarks (prints figures; not tests)
 	$(PY) bench/crypto.py

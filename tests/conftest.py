@@ -40,12 +40,31 @@ def reset_database(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The test database: PostgreSQL when configured, else a fresh SQLite file."""
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The test database: PostgreSQL when configured, else a fresh SQLite file.
+
+    Under pytest-xdist each worker gets a database of its own beside the configured one
+    (`test_gw0`, `test_gw1`, …), dropped at the end.
+    """
     configured = os.environ.get("WELLBEING_TEST_DATABASE_URL")
-    if configured:
-        return configured
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not configured:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif not worker:
+        yield configured
+    else:
+        base, name = configured.rsplit("/", 1)
+        own = f"{name}_{worker}"
+        admin = make_engine(configured).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+        try:
+            yield f"{base}/{own}"
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+            admin.dispose()
 
 
 @pytest.fixture(scope="session")
