@@ -85,11 +85,7 @@ def _check_second_factor(user: User, body: dict[str, Any]) -> bool:
 
 
 def _record_failure(action: str, username: str) -> None:
-    """Audit a refused sign-in: no actor; the attempted name and the client address."""
-    detail = {"channel": "api", "address": client_address()}
-    audit.record(
-        db(), actor=None, action=action, target_type="user", target_id=username, detail=detail
-    )
+    auth_service.record_refused_sign_in(db(), action, username, "api", client_address())
 
 
 @bp.delete("/auth/token")

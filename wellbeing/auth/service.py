@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from wellbeing.audit.service import record
 from wellbeing.auth import passwords
 from wellbeing.auth.errors import BadCredentials, Throttled
 from wellbeing.auth.models import ApiToken, LoginFailure, WebSession
@@ -147,3 +148,17 @@ def purge_expired(session: Session, policy: ThrottlePolicy, sessions: SessionPol
     session.execute(delete(ApiToken).where(ApiToken.expires_at <= now))
     session.execute(delete(WebSession).where(WebSession.last_seen_at < now - sessions.idle))
     session.execute(delete(LoginFailure).where(LoginFailure.at < now - policy.window))
+
+
+def record_refused_sign_in(
+    session: Session, action: str, username: str, channel: str, address: str
+) -> None:
+    """Audit a refused sign-in: no actor; the attempted name, the channel and the address."""
+    record(
+        session,
+        actor=None,
+        action=action,
+        target_type="user",
+        target_id=username,
+        detail={"channel": channel, "address": address},
+    )

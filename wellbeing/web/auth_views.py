@@ -91,11 +91,7 @@ def login_submit() -> ResponseReturnValue:
 
 
 def _record_failure(action: str, username: str) -> None:
-    """Audit a refused sign-in: no actor; the attempted name and the client address."""
-    detail = {"channel": "web", "address": client_address()}
-    audit.record(
-        db(), actor=None, action=action, target_type="user", target_id=username, detail=detail
-    )
+    auth_service.record_refused_sign_in(db(), action, username, "web", client_address())
 
 
 @bp.post("/logout")

@@ -5,34 +5,25 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wellbeing.instruments import Catalogue
 from wellbeing.screening.views_data import text_in
 from wellbeing.web.officer.results import band_texts
+from wellbeing.web.pdf_styles import PdfStyles, paragraph, pdf_styles
 
-FONT = "STSong-Light"
 
-
-def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, wordWrap="CJK")
-    heading = ParagraphStyle("heading", parent=body, fontSize=13, leading=18, spaceBefore=8)
-    title = ParagraphStyle("title", parent=body, fontSize=16, leading=22)
-    return body, heading, title
+def _styles() -> PdfStyles:
+    return pdf_styles(10)
 
 
 def _para(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    return paragraph(text, style)
 
 
 def export_pdf(data: dict[str, Any], catalogue: Catalogue, lang: str) -> bytes:

@@ -4,7 +4,6 @@ STSong-Light CID font, so it works offline with no font files). Same display tex
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 from reportlab.graphics.shapes import Drawing, Rect, String
@@ -13,31 +12,25 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from wellbeing.reports.report import InstrumentInfo, UnitReport
 from wellbeing.screening.views_data import text_in
+from wellbeing.web.pdf_styles import FONT, PdfStyles, paragraph, pdf_styles
 from wellbeing.web.reports.charts import HIDDEN_FILL, band_colour
 from wellbeing.web.reports.display import header, legend, reasons_in, report_rows, row_cells
 from wellbeing.web.reports.page import participation_cells, wave_state
 
-FONT = "STSong-Light"
 PAGE_WIDTH = A4[0] - 30 * mm
 INDENT = "\u3000"  # an ideographic space per tree level
 
 
-def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK")
-    heading = ParagraphStyle("heading", parent=body, fontSize=12, leading=17, spaceBefore=8)
-    title = ParagraphStyle("title", parent=body, fontSize=15, leading=21)
-    return body, heading, title
+def _styles() -> PdfStyles:
+    return pdf_styles(9)
 
 
-def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+def _para(text: object, style: ParagraphStyle) -> Paragraph:
+    return paragraph(text, style)
 
 
 def _table(rows: list[list[str]], widths: list[float]) -> Table:
