@@ -20,3 +20,12 @@ def test_database_is_at_head_and_matches_models(engine: Engine) -> None:
 def test_upgrade_again_is_a_no_op(engine: Engine) -> None:
     upgrade_to_head(engine)
     assert is_at_head(engine)
+
+
+def test_the_migrations_have_a_single_head() -> None:
+    # CI runs `alembic upgrade head`, which refuses a history with several heads
+    from alembic.script import ScriptDirectory
+
+    from wellbeing.migrate import alembic_config
+
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
