@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from wellbeing.audit.service import record as audit
 from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
 from wellbeing.org.models import User
 from wellbeing.screening.consent import current_consent
@@ -27,6 +28,7 @@ from wellbeing.screening.errors import (
 )
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 from wellbeing.screening.policy import ScreeningPolicy
+from wellbeing.sealed import UnreadableRecord
 
 Answers = Mapping[str, int | None]
 
@@ -213,6 +215,39 @@ def own_submissions(session: Session, officer: User) -> list[Submission]:
             .order_by(Submission.submitted_at, Submission.id)
         )
     )
+
+
+def readable_views(
+    session: Session, officer: User, submissions: list[Submission]
+) -> list[dict[str, Any]]:
+    """Each submission as its officer sees it; one that cannot be opened is listed as such
+    (and audited) so the officer's other records keep working."""
+    views = []
+    for submission in submissions:
+        try:
+            views.append(submission_view(submission))
+        except UnreadableRecord as exc:
+            audit(
+                session,
+                actor=officer,
+                action="crypto.record_unreadable",
+                target_type=exc.table,
+                target_id=exc.record_id,
+                detail={"error": type(exc.cause).__name__},
+            )
+            views.append(
+                {
+                    "id": submission.id,
+                    "instrument": submission.instrument_id,
+                    "version": submission.instrument_version,
+                    "submitted_at": submission.submitted_at.isoformat(),
+                    "assignment_id": submission.assignment_id,
+                    "result": None,
+                    "answers": None,
+                    "unreadable": True,
+                }
+            )
+    return views
 
 
 def submission_view(submission: Submission) -> dict[str, Any]:

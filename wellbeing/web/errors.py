@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from wellbeing.sealed import UnreadableRecord
 from wellbeing.web.context import is_api_request
 
 MESSAGES: dict[int, tuple[str, Any]] = {
@@ -95,6 +96,10 @@ def init_errors(app: Flask) -> None:
     def _csrf_error(_exc: CSRFError) -> ResponseReturnValue:
         return _respond(400, str(_l("This form has expired. Please go back and try again.")))
 
+    @app.errorhandler(UnreadableRecord)
+    def _unreadable(exc: UnreadableRecord) -> ResponseReturnValue:
+        return _report_unreadable(app, exc)
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> ResponseReturnValue:
         return _respond(exc.code or 500)
@@ -108,3 +113,37 @@ def init_errors(app: Flask) -> None:
             return _unavailable()
         app.logger.error("unhandled %s on request", type(exc).__name__)
         return _respond(InternalServerError.code)
+
+
+UNREADABLE_STATUS = 409  # the record exists but cannot be opened now; not a server crash
+
+
+def _report_unreadable(app: Flask, exc: UnreadableRecord) -> ResponseReturnValue:
+    """A clear message and an audit event for one record that cannot be opened."""
+    from wellbeing.audit.service import record as audit
+    from wellbeing.web.context import current_user, db
+
+    app.logger.error("unreadable sealed record in %s (%s)", exc.table, type(exc.cause).__name__)
+    try:
+        db().rollback()
+        audit(
+            db(),
+            actor=current_user(),
+            action="crypto.record_unreadable",
+            target_type=exc.table[:32],
+            target_id=exc.record_id,
+            detail={"error": type(exc.cause).__name__},
+        )
+        db().commit()
+    except Exception:  # the message to the user matters more than the audit entry
+        app.logger.error("could not audit the unreadable record")
+        db().rollback()
+    message = str(
+        _l(
+            "This record cannot be opened right now. The station's administrator has been "
+            "told; your other records are not affected."
+        )
+    )
+    if is_api_request():
+        return json_error(UNREADABLE_STATUS, "record_unreadable", message)
+    return render_template("error.html", status=UNREADABLE_STATUS, message=message), 409
