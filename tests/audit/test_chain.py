@@ -134,3 +134,42 @@ def test_bad_action_names_are_refused(db_session: Session) -> None:
     for action in ("login", "Auth.Login", "auth.login succeeded", ""):
         with pytest.raises(AuditError):
             audit.record(db_session, actor=None, action=action, target_type="x", target_id="1")
+
+
+def test_entries_recorded_in_an_appended_last_block_join_the_chain_at_its_end(
+    db_session: Any, make_user: Any
+) -> None:
+    user = make_user("officer")
+    with audit.appended_last(db_session):
+        assert (
+            audit.record(
+                db_session, actor=user, action="test.first", target_type="t", target_id="1"
+            )
+            is None
+        )
+        audit.record(db_session, actor=None, action="test.second", target_type="t", target_id="2")
+        assert (
+            db_session.scalars(
+                select(AuditEntry).where(AuditEntry.action.startswith("test."))
+            ).all()
+            == []
+        )
+    actions = db_session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.action.startswith("test."))
+        .order_by(AuditEntry.seq)
+    ).all()
+    assert actions == ["test.first", "test.second"]
+    assert verify_chain(db_session).ok
+
+
+def test_an_error_in_an_appended_last_block_appends_nothing(db_session: Any) -> None:
+    def failing_work() -> None:
+        with audit.appended_last(db_session):
+            audit.record(db_session, actor=None, action="test.lost", target_type="t", target_id="1")
+            raise RuntimeError("the work failed")
+
+    with pytest.raises(RuntimeError):
+        failing_work()
+    lost = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "test.lost")).all()
+    assert lost == []

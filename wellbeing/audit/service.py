@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from wellbeing.audit.chain import Link, canonical_json, check_action, check_detail
+from wellbeing.audit.chain import Link, Scalar, canonical_json, check_action, check_detail
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
 from wellbeing.audit.verify import verify_chain
@@ -18,6 +19,7 @@ from wellbeing.config import MIN_AUDIT_RETENTION_DAYS
 
 DEFAULT_RETENTION_DAYS = 400
 MAX_TARGET_ID = 128
+_DEFERRED = "wellbeing.audit.deferred"  # session.info key of entries awaiting the block's end
 PURGE_SETTING = "wellbeing.audit_purge"  # checked by the PostgreSQL trigger (migration 0010)
 
 
@@ -39,8 +41,11 @@ def record(
     target_type: str,
     target_id: str | int,
     detail: Mapping[str, object] | None = None,
-) -> AuditEntry:
+) -> AuditEntry | None:
     """Append one entry inside the caller's transaction; it commits or rolls back with the event.
+
+    Inside `appended_last(session)` the entry is checked at once but appended when that block
+    ends (and None is returned).
 
     `action` is a dotted name (`auth.login_succeeded`); `detail` holds only short non-clinical
     scalars (see `audit.chain`); `target_id` is cut to 128 characters (it may come from a form).
@@ -52,6 +57,43 @@ def record(
         raise AuditError(f"invalid audit target type {target_type!r}")
     if actor is not None and actor.id is None:
         raise AuditError("the acting user has no id yet; flush the session first")
+    deferred = session.info.get(_DEFERRED)
+    if deferred is not None:
+        deferred.append((actor, action, target_type, target_id, clean))
+        return None
+    return _append(session, actor, action, target_type, target_id, clean)
+
+
+@contextmanager
+def appended_last(session: Session) -> Iterator[None]:
+    """Entries recorded inside the block are appended when it ends, in order.
+
+    Appending locks the chain's head row until the transaction commits; a long transaction
+    (a submission with its referral, messages and fact) takes that lock only for its last
+    statements this way, so concurrent transactions wait less. An error inside the block
+    discards its entries along with the rest of the transaction's work.
+    """
+    if session.info.get(_DEFERRED) is not None:  # an outer block appends them
+        yield
+        return
+    pending: list[tuple[Actor | None, str, str, str | int, dict[str, Scalar]]] = []
+    session.info[_DEFERRED] = pending
+    try:
+        yield
+    finally:
+        session.info.pop(_DEFERRED, None)
+    for entry in pending:
+        _append(session, *entry)
+
+
+def _append(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    target_type: str,
+    target_id: str | int,
+    clean: dict[str, Scalar],
+) -> AuditEntry:
     seq, prev_hash = _claim_next(session)
     link = Link(
         seq=seq,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from wellbeing.audit.service import appended_last
 from wellbeing.audit.service import record as audit
 from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
 from wellbeing.org.models import User
@@ -114,19 +115,21 @@ def submit(
         if raced is None:
             raise
         return replay(raced, instrument_id, answers)
-    if assignment is not None:
-        _record_progress(assignment, definition.id)
-    discard_draft(session, officer, definition.id, assignment.id if assignment else None)
-    caused = apply_consequences(
-        session, policy, officer, definition, result, submission, assignment, critical
-    )
-    if caused.crisis != critical or caused.referral or caused.follow_ups:
-        submission.payload = {
-            **payload,
-            "crisis": caused.crisis,
-            "referral": caused.referral,
-            "follow_ups": caused.follow_ups,
-        }
+    with appended_last(session):  # the audit chain's lock only for the last statements
+        if assignment is not None:
+            _record_progress(assignment, definition.id)
+        discard_draft(session, officer, definition.id, assignment.id if assignment else None)
+        caused = apply_consequences(
+            session, policy, officer, definition, result, submission, assignment, critical
+        )
+        if caused.crisis != critical or caused.referral or caused.follow_ups:
+            submission.payload = {
+                **payload,
+                "crisis": caused.crisis,
+                "referral": caused.referral,
+                "follow_ups": caused.follow_ups,
+            }
+            session.flush()
     return SubmissionOutcome(
         submission, result.to_dict(), caused.crisis, caused.referral, False, caused.follow_ups
     )
