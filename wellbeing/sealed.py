@@ -27,7 +27,6 @@ from wellbeing.crypto import (
     Binding,
     CryptoError,
     KeyInUseError,
-    KeyMissingError,
     Keyring,
     KeyringError,
     RotationFailure,
@@ -38,27 +37,13 @@ from wellbeing.crypto import (
     rewrap,
     seal_json,
 )
-from wellbeing.crypto.errors import TamperedError, UnsupportedFormatError
+from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.crypto.keyring import FIX_HINT
 
 UNREADABLE = "(unreadable header)"
 # Version byte, id length byte and the longest id a header can hold.
 _HEADER_PREFIX = 2 + 255
 _active_keyring: Keyring | None = None
-
-
-class UnreadableRecord(CryptoError):
-    """A sealed value that cannot be opened (key missing, altered, moved or unknown format).
-
-    Names the table and record (never the content) so the faces can show a clear message and
-    record an audit event while other records keep working.
-    """
-
-    def __init__(self, table: str, record_id: str, cause: CryptoError) -> None:
-        super().__init__(f"{table} record {record_id} cannot be opened: {type(cause).__name__}")
-        self.table = table
-        self.record_id = record_id
-        self.cause = cause
 
 
 def set_active_keyring(keyring: Keyring | None) -> None:
@@ -135,8 +120,9 @@ class SealedColumn:
         binding = self.binding_for(obj)
         try:
             return open_json(active_keyring(), bytes(blob), binding)
-        except (KeyMissingError, TamperedError, UnsupportedFormatError) as exc:
-            raise UnreadableRecord(binding.table, binding.record_id, exc) from exc
+        except UNREADABLE_ERRORS as exc:
+            exc.table, exc.record_id = binding.table, binding.record_id  # where, never what
+            raise
 
     def __set__(self, obj: object, value: Any) -> None:
         info = self._info()

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 
 class CryptoError(Exception):
-    """Base class of every error raised by `wellbeing.crypto`."""
+    """Base class of every error raised by `wellbeing.crypto`.
+
+    `table` and `record_id` name the record concerned when the caller knows it (never its
+    content), so the message and the audit event can point at it.
+    """
+
+    table: str | None = None
+    record_id: str | None = None
 
 
 class KeyringError(CryptoError):
@@ -48,3 +55,6 @@ class KeyInUseError(CryptoError):
     def __init__(self, kek_id: str, reason: str) -> None:
         super().__init__(f"cannot retire {kek_id!r}: {reason}")
         self.kek_id = kek_id
+
+
+UNREADABLE_ERRORS = (KeyMissingError, TamperedError, UnsupportedFormatError)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import appended_last
 from wellbeing.audit.service import record as audit
+from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
 from wellbeing.org.models import User
 from wellbeing.screening.consent import current_consent
@@ -29,7 +30,6 @@ from wellbeing.screening.errors import (
 )
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 from wellbeing.screening.policy import ScreeningPolicy
-from wellbeing.sealed import UnreadableRecord
 
 Answers = Mapping[str, int | None]
 
@@ -229,14 +229,14 @@ def readable_views(
     for submission in submissions:
         try:
             views.append(submission_view(submission))
-        except UnreadableRecord as exc:
+        except UNREADABLE_ERRORS as exc:
             audit(
                 session,
                 actor=officer,
                 action="crypto.record_unreadable",
-                target_type=exc.table,
-                target_id=exc.record_id,
-                detail={"error": type(exc.cause).__name__},
+                target_type=exc.table or "submissions",
+                target_id=exc.record_id or submission.id,
+                detail={"error": type(exc).__name__},
             )
             views.append(
                 {

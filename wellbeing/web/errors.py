@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from wellbeing.sealed import UnreadableRecord
+from wellbeing.crypto import CryptoError
+from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.web.context import is_api_request
 
 MESSAGES: dict[int, tuple[str, Any]] = {
@@ -96,9 +97,8 @@ def init_errors(app: Flask) -> None:
     def _csrf_error(_exc: CSRFError) -> ResponseReturnValue:
         return _respond(400, str(_l("This form has expired. Please go back and try again.")))
 
-    @app.errorhandler(UnreadableRecord)
-    def _unreadable(exc: UnreadableRecord) -> ResponseReturnValue:
-        return _report_unreadable(app, exc)
+    for error in UNREADABLE_ERRORS:
+        app.register_error_handler(error, lambda exc: _report_unreadable(app, exc))
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> ResponseReturnValue:
@@ -118,21 +118,21 @@ def init_errors(app: Flask) -> None:
 UNREADABLE_STATUS = 409  # the record exists but cannot be opened now; not a server crash
 
 
-def _report_unreadable(app: Flask, exc: UnreadableRecord) -> ResponseReturnValue:
+def _report_unreadable(app: Flask, exc: CryptoError) -> ResponseReturnValue:
     """A clear message and an audit event for one record that cannot be opened."""
     from wellbeing.audit.service import record as audit
     from wellbeing.web.context import current_user, db
 
-    app.logger.error("unreadable sealed record in %s (%s)", exc.table, type(exc.cause).__name__)
+    app.logger.error("unreadable sealed record in %s (%s)", exc.table, type(exc).__name__)
     try:
         db().rollback()
         audit(
             db(),
             actor=current_user(),
             action="crypto.record_unreadable",
-            target_type=exc.table[:32],
-            target_id=exc.record_id,
-            detail={"error": type(exc.cause).__name__},
+            target_type=(exc.table or "unknown")[:32],
+            target_id=exc.record_id or "unknown",
+            detail={"error": type(exc).__name__},
         )
         db().commit()
     except Exception:  # the message to the user matters more than the audit entry
