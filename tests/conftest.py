@@ -280,3 +280,28 @@ def _keep_process_keyring() -> Iterator[None]:
     previous = sealed._active_keyring
     yield
     sealed.set_active_keyring(previous)
+
+
+@pytest.fixture
+def submit_phq9(app: Any, db_session: Any) -> Callable[..., Any]:
+    """submit_phq9(officer, [q1..q9]) through the real pipeline (consent given first)."""
+    import uuid
+
+    from wellbeing.screening import service as screening
+    from wellbeing.screening.consent import current_consent, give_consent
+
+    def run(officer: User, values: list[int]) -> Any:
+        if current_consent(db_session, officer) is None:
+            give_consent(db_session, officer)
+        outcome = screening.submit(
+            db_session,
+            app.extensions["wellbeing.policy"],
+            officer,
+            instrument_id="phq9",
+            answers={f"q{i}": v for i, v in enumerate(values, start=1)},
+            idempotency_key=uuid.uuid4().hex,
+        )
+        db_session.flush()
+        return outcome
+
+    return run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -14,8 +13,6 @@ from wellbeing.jobs import JobContext
 from wellbeing.org.models import User
 from wellbeing.referrals import service as referrals
 from wellbeing.referrals.models import Outcome, Referral
-from wellbeing.screening import service as screening
-from wellbeing.screening.consent import current_consent, give_consent
 
 SEVERE = [3, 3, 3, 3, 3, 3, 3, 3, 3]  # PHQ-9 with item 9 endorsed: an urgent crisis referral
 CALM = [0, 0, 0, 0, 0, 0, 0, 0, 0]
@@ -30,24 +27,9 @@ def referral_of(session: Session, outcome: Any) -> Referral:
 
 
 @pytest.fixture
-def submit(app: Flask, db_session: Session) -> Callable[..., Any]:
+def submit(submit_phq9: Callable[..., Any]) -> Callable[..., Any]:
     """submit(officer, values) → SubmissionOutcome, PHQ-9 through the real pipeline."""
-
-    def run(officer: User, values: list[int]) -> Any:
-        if current_consent(db_session, officer) is None:
-            give_consent(db_session, officer)
-        outcome = screening.submit(
-            db_session,
-            app.extensions["wellbeing.policy"],
-            officer,
-            instrument_id="phq9",
-            answers={f"q{i}": v for i, v in enumerate(values, start=1)},
-            idempotency_key=uuid.uuid4().hex,
-        )
-        db_session.flush()
-        return outcome
-
-    return run
+    return submit_phq9
 
 
 @pytest.fixture

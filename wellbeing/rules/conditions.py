@@ -27,6 +27,9 @@ from fractions import Fraction
 from typing import Any
 
 from wellbeing.instruments import Result
+from wellbeing.instruments.conditions import (
+    ConditionError as ConditionError,
+)  # one error type for both languages
 
 OPERATORS: Mapping[str, Callable[[Fraction, Fraction], bool]] = {
     "ge": operator.ge,
@@ -37,15 +40,6 @@ OPERATORS: Mapping[str, Callable[[Fraction, Fraction], bool]] = {
 }
 COMPARISON_KEYS = (*OPERATORS, "between")
 SUBJECTS = ("total", "subscale", "item", "band", "flag", "rise", "complete", "all", "any")
-
-
-class ConditionError(ValueError):
-    """A condition has the wrong shape; ``path`` locates it in the rule file."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
 
 
 @dataclass(frozen=True)
