@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -70,7 +71,7 @@ def test_open_waves_are_not_shuffled(report_world: Any, db_session: Any) -> None
     assert wave.id not in waves_to_shuffle(db_session)
 
 
-def test_a_release_is_computed_once_and_served_to_everyone(
+def test_an_exact_release_is_published_by_the_job_and_requests_never_write(
     closed_wave: Any, make_app: Any, make_user: Any, api_headers: Any, db_session: Any
 ) -> None:
     app = make_app(report_min_cell=5)
@@ -81,12 +82,26 @@ def test_a_release_is_computed_once_and_served_to_everyone(
     whole = client.get(path.format("BUR"), headers=bureau).get_json()
     part = client.get(path.format("ST1"), headers=station).get_json()
     assert part["rows"] == [row for row in whole["rows"] if row["unit"].startswith("ST1")]
-    count = db_session.scalar(
-        select(func.count()).select_from(Release).where(Release.wave_id == closed_wave.id)
+    releases = select(func.count()).select_from(Release).where(Release.wave_id == closed_wave.id)
+    assert db_session.scalar(releases) == 0  # computed for the requests, not written by them
+
+    context = JobContext(
+        database=app.extensions["wellbeing.db"], settings=app.extensions["wellbeing.settings"]
     )
-    assert count == 2  # one per instrument, computed on the first request
-    client.get(path.format("BUR"), headers=bureau)
-    assert db_session.scalar(select(func.count()).select_from(Release)) == 2
+    find_job("reports.shuffle_facts").func(context)
+    assert db_session.scalar(releases) == 2  # one per instrument
+    assert client.get(path.format("BUR"), headers=bureau).get_json()["rows"] == whole["rows"]
+
+    # requests now read the stored release: a (test-only) edit of it shows through
+    phq9 = db_session.scalars(
+        select(Release).where(Release.wave_id == closed_wave.id, Release.instrument_id == "phq9")
+    ).one()
+    cells = copy.deepcopy(phq9.cells)
+    cells["rows"][0]["n"] = [999, None]
+    phq9.cells = cells
+    db_session.commit()
+    served = client.get(path.format("BUR"), headers=bureau).get_json()["rows"][0]
+    assert served["instruments"]["phq9"]["n"] == 999
 
 
 def test_dp_mode_records_the_budget_once(

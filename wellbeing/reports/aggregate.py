@@ -2,8 +2,8 @@
 
 Reports read plain tables only — units, waves, campaigns, assignments (counted, grouped by unit;
 officer ids never leave the query) and report_facts — and never decrypt anything. Fact counts
-come from one ``GROUP BY`` per wave, streamed row by row: memory grows with units × instruments
-× bands, never with the number of facts.
+come from one ``GROUP BY`` per wave, aggregated by the database: what reaches Python grows with
+units × instruments × bands, never with the number of facts.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from wellbeing.org.models import Unit, User
+from wellbeing.org.models import Unit
 from wellbeing.reports.disclosure import UnitResults
 from wellbeing.reports.models import Fact
 from wellbeing.screening.models import Assignment, AssignmentStatus
-
-STREAM_ROWS = 1000  # rows fetched at a time from the GROUP BY
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,10 @@ class InstrumentCounts:
 
     def add(self, unit_id: int, band: str, count: int, total: float) -> None:
         """Add one GROUP BY row."""
-        self.cells.setdefault(unit_id, {})[band] = (count, total)
+        cells = self.cells.get(unit_id)
+        if cells is None:
+            cells = self.cells[unit_id] = {}
+        cells[band] = (int(count), float(total))
 
     def unit_results(self, units: Iterable[UnitNode], band_ids: Iterable[str]) -> list[UnitResults]:
         """Every unit's own results for disclosure control (bands outside ``band_ids`` dropped:
@@ -81,7 +82,8 @@ def tree_hash(units: Iterable[UnitNode]) -> str:
 
 
 def fact_counts(session: Session, wave_id: int) -> dict[str, InstrumentCounts]:
-    """Own-group counts of a wave's facts per instrument, from one streamed GROUP BY."""
+    """Own-group counts of a wave's facts per instrument, from one GROUP BY (its rows are
+    bounded by units × instruments × bands, so they are fetched at once)."""
     query = (
         select(
             Fact.unit_id,
@@ -94,24 +96,25 @@ def fact_counts(session: Session, wave_id: int) -> dict[str, InstrumentCounts]:
         .group_by(Fact.unit_id, Fact.instrument_id, Fact.band)
     )
     counts: dict[str, InstrumentCounts] = {}
-    result = session.execute(query.execution_options(yield_per=STREAM_ROWS))
-    for unit_id, instrument, band, count, total in result:
-        figures = counts.setdefault(instrument, InstrumentCounts())
-        figures.add(unit_id, str(band), int(count), float(total or 0.0))
+    for unit_id, instrument, band, count, total in session.connection().execute(query).all():
+        figures = counts.get(instrument)
+        if figures is None:
+            figures = counts[instrument] = InstrumentCounts()
+        figures.add(unit_id, str(band), count, total or 0.0)
     return counts
 
 
 def own_participation(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
-    """Per unit id (the officer's unit): (invited, responded) of a wave's assignments.
+    """Per unit id (the officer's unit when assigned): (invited, responded) of a wave's
+    assignments, counted from the index on (wave, unit, status) alone.
 
     Responded means every assigned instrument was submitted.
     """
     submitted = case((Assignment.status == AssignmentStatus.SUBMITTED.value, 1), else_=0)
     query = (
-        select(User.unit_id, func.count(), func.coalesce(func.sum(submitted), 0))
-        .join(User, User.id == Assignment.officer_id)
+        select(Assignment.unit_id, func.count(), func.coalesce(func.sum(submitted), 0))
         .where(Assignment.wave_id == wave_id)
-        .group_by(User.unit_id)
+        .group_by(Assignment.unit_id)
     )
     return {unit_id: (int(invited), int(done)) for unit_id, invited, done in session.execute(query)}
 

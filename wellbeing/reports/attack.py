@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from wellbeing.reports.cells import Equation
+from wellbeing.reports.cells import Equation, cell_uses
 
 
 class Derivation(NamedTuple):
@@ -29,38 +29,39 @@ class Derivation(NamedTuple):
 
 
 def derive(
-    equations: Sequence[Equation], values: Sequence[float], known: Sequence[bool]
+    equations: Sequence[Equation],
+    values: Sequence[float],
+    known: Sequence[bool],
+    uses: Sequence[Sequence[int]] | None = None,
 ) -> dict[int, Derivation]:
-    """Every cell the attacker works out beyond ``known``, in the order it learns them."""
+    """Every cell the attacker works out beyond ``known``, in the order it learns them.
+
+    ``uses`` (each cell's equation indexes, see cells.cell_uses) is built when not given.
+    """
     learned = list(known)
-    uses: list[list[int]] = [[] for _ in values]
-    for index, (total, parts) in enumerate(equations):
-        for cell in (total, *parts):
-            uses[cell].append(index)
+    if uses is None:
+        uses = cell_uses(equations, len(values))
     derived: dict[int, Derivation] = {}
     queue = deque(range(len(equations)))
     queued = [True] * len(equations)
     while queue:
         index = queue.popleft()
         queued[index] = False
-        solved = _solve(equations[index], values, learned)
+        total, parts = equations[index]
+        unknown = [cell for cell in parts if not learned[cell]]
+        if not learned[total]:
+            unknown.insert(0, total)
+        if not unknown:
+            continue
+        if len(unknown) > 1 and (not learned[total] or any(values[cell] for cell in unknown)):
+            continue  # two or more unknowns, unless the known total leaves them all 0
         step = len(derived)  # cells solved together share a step
-        for cell in solved:
+        for cell in unknown:
             learned[cell] = True
             derived[cell] = Derivation(index, step)
-        for cell in solved:
+        for cell in unknown:
             for other in uses[cell]:
                 if not queued[other]:
                     queued[other] = True
                     queue.append(other)
     return derived
-
-
-def _solve(equation: Equation, values: Sequence[float], learned: Sequence[bool]) -> list[int]:
-    total, parts = equation
-    unknown = [cell for cell in (total, *parts) if not learned[cell]]
-    if len(unknown) == 1:
-        return unknown
-    if len(unknown) > 1 and learned[total] and all(values[cell] == 0 for cell in unknown):
-        return unknown  # known total = known parts: the rest are all 0
-    return []

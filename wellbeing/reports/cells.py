@@ -73,7 +73,7 @@ def build_system(
     system = CellSystem(
         width=width,
         values=[value for group in groups for value in group],
-        published=[index < len(rows) * width for index in range(size)],
+        published=[True] * (len(rows) * width) + [False] * (size - len(rows) * width),
         shown=[False] * size,
         background=[False] * size,
         protected=[False] * size,
@@ -95,10 +95,11 @@ def _classify_group(
         # an own group nobody belongs to: the organisation chart tells an attacker so
         system.background[base : base + width] = [True] * width
         return False
-    system.background[base + N] = public_n
-    for column, value in enumerate(values[:-1]):
-        system.protected[base + column] = 0 < value < k and not system.background[base + column]
-    system.protected[base + width - 1] = 0 < n < k  # the sum of fewer than k people's totals
+    background, protected = system.background, system.protected
+    background[base + N] = public_n
+    for column in range(width - 1):
+        protected[base + column] = 0 < values[column] < k and not background[base + column]
+    protected[base + width - 1] = 0 < n < k  # the sum of fewer than k people's totals
     nonzero = [column for column in range(1, width - 1) if values[column]]
     if len(nonzero) != 1:
         return False
@@ -141,16 +142,24 @@ def _write_equations(system: CellSystem, tree: Tree, row_count: int, own_groups:
 
 def hide_bare_mean(system: CellSystem, row: int) -> None:
     """Hide a row's mean once its ``n`` or every band count is hidden: means go with breakdowns."""
-    base, width = row * system.width, system.width
-    hidden = [cell for cell in range(base, base + width - 1) if not system.shown[cell]]
-    if system.shown[base + width - 1] and (base + N in hidden or len(hidden) == width - 2):
+    base, width, shown = row * system.width, system.width, system.shown
+    if not shown[base + width - 1]:
+        return
+    hidden = [cell for cell in range(base, base + width - 1) if not shown[cell]]
+    if base + N in hidden or len(hidden) == width - 2:
         system.hide(base + width - 1, system.reasons[hidden[0]])
 
 
 def equations_by_cell(system: CellSystem) -> list[list[int]]:
     """For each cell, the indexes of the equations it appears in."""
-    uses: list[list[int]] = [[] for _ in system.values]
-    for index, (total, parts) in enumerate(system.equations):
-        for cell in (total, *parts):
+    return cell_uses(system.equations, len(system.values))
+
+
+def cell_uses(equations: Sequence[Equation], cells: int) -> list[list[int]]:
+    """For each of ``cells`` cells, the indexes of the equations it appears in."""
+    uses: list[list[int]] = [[] for _ in range(cells)]
+    for index, (total, parts) in enumerate(equations):
+        uses[total].append(index)
+        for cell in parts:
             uses[cell].append(index)
     return uses

@@ -141,9 +141,17 @@ class ProtectedTable:
 
 
 def protect_table(
-    units: Iterable[UnitResults], band_ids: Sequence[str], k: int, *, public_n: bool = False
+    units: Iterable[UnitResults],
+    band_ids: Sequence[str],
+    k: int,
+    *,
+    public_n: bool = False,
+    mean_decimals: int | None = None,
 ) -> ProtectedTable:
-    """Suppress the report of every unit given, for one instrument (see the module docstring)."""
+    """Suppress the report of every unit given, for one instrument (see the module docstring).
+
+    Shown means are rounded to ``mean_decimals`` places when given (as published).
+    """
     units = list(units)
     bands = _check_arguments(units, band_ids, k)
     tree = build_tree([(unit.code, unit.parent) for unit in units])
@@ -151,7 +159,7 @@ def protect_table(
     own = [_own_values(by_code[code], bands) for code in tree.codes]
     system = build_system(tree, own, k, public_n=public_n)
     rounds = suppress_complementary(system)
-    rows = tuple(_row(system, tree, node, bands) for node in range(len(tree.codes)))
+    rows = tuple(_row(system, tree, node, bands, mean_decimals) for node in range(len(tree.codes)))
     return ProtectedTable(k=k, band_ids=bands, rows=rows, rounds=rounds)
 
 
@@ -175,27 +183,33 @@ def _check_arguments(units: list[UnitResults], band_ids: Sequence[str], k: int) 
         raise DisclosureError("an instrument needs at least two distinct band ids")
     if not units:
         raise DisclosureError("no units given")
+    known = set(bands)
     for unit in units:
-        if set(unit.bands) - set(bands):
+        if not known.issuperset(unit.bands):
             raise DisclosureError(f"unit {unit.code!r} has counts for unknown bands")
-        if any(count < 0 for count in unit.bands.values()) or unit.total_sum < 0:
+        if (unit.bands and min(unit.bands.values()) < 0) or unit.total_sum < 0:
             raise DisclosureError(f"unit {unit.code!r} has negative counts or totals")
     return bands
 
 
 def _own_values(unit: UnitResults, bands: tuple[str, ...]) -> list[float]:
-    counts = [unit.bands.get(band, 0) for band in bands]
+    count = unit.bands.get
+    counts = [count(band, 0) for band in bands]
     return [sum(counts), *counts, unit.total_sum]
 
 
-def _row(system: CellSystem, tree: Tree, node: int, bands: tuple[str, ...]) -> ReportRow:
+def _row(
+    system: CellSystem, tree: Tree, node: int, bands: tuple[str, ...], decimals: int | None
+) -> ReportRow:
     base = node * system.width
     parent = tree.parents[node]
     n = int(system.values[base + N])
     total = base + system.width - 1
-    mean = (
-        Mean(system.values[total] / n) if system.shown[total] else Mean(None, system.reasons[total])
-    )
+    if system.shown[total]:
+        value = system.values[total] / n
+        mean = Mean(value if decimals is None else round(value, decimals))
+    else:
+        mean = Mean(None, system.reasons[total])
     return ReportRow(
         unit=tree.codes[node],
         parent=None if parent is None else tree.codes[parent],

@@ -1,9 +1,11 @@
 """Releases: each closed wave's protected table per instrument, computed once and stored.
 
 Disclosure control runs over the WHOLE organisation tree (so overlapping reports hide the same
-cells) and its result is stored in ``report_releases``; every later request — any leader, any
-unit, page, PDF, CSV or API — slices the stored release. Closed waves never change, so the
-stored table stays right; if the unit tree changes, an exact release is recomputed.
+cells) and its result is stored in ``report_releases`` by the job that runs when a wave closes;
+every request — any leader, any unit, page, PDF, CSV or API — slices that release. Closed waves
+never change, so the stored table stays right; until the job has run, or if the unit tree has
+changed since, a request computes the exact release itself (deterministic: the same cells as the
+stored one) without writing it.
 
 In DP mode the shown counts are noised once (dp.add_noise) and that noisy release is what is
 stored and served for good: asking again spends no further privacy budget, and changing the
@@ -50,8 +52,16 @@ def protected_tables(
     units: Sequence[UnitNode],
     k: int,
     epsilon: float | None,
+    *,
+    publish: bool = False,
 ) -> dict[str, ProtectedTable]:
-    """The stored release of a closed wave for each instrument, computing missing ones."""
+    """The release of a closed wave for each instrument: the stored one, else computed.
+
+    A DP release is stored as soon as it is computed (its noise is drawn once). An exact release
+    is a pure function of the wave's facts, the tree and k, so a request computes a missing (or
+    out-of-date) one without writing — report reads can run on a read-only replica — and only
+    ``publish=True`` (the job that runs when a wave closes) stores it.
+    """
     kind = EXACT if epsilon is None else NOISY
     shape = tree_hash(units)
     stored = {
@@ -69,44 +79,55 @@ def protected_tables(
     tables = {}
     for definition in definitions:
         release = stored.get(definition.id)
-        if release is None or (kind == EXACT and release.tree_hash != shape):
-            if counts is None:
-                counts = fact_counts(session, wave_id)
-            figures = counts.get(definition.id, InstrumentCounts())
-            release = _publish(session, release, wave_id, definition, figures, units, k, epsilon)
+        if release is not None and (kind == NOISY or release.tree_hash == shape):
+            tables[definition.id] = decode_table(release.cells)
+            continue
+        if counts is None:
+            counts = fact_counts(session, wave_id)
+        band_ids = [band.id for band in definition.bands]
+        figures = counts.get(definition.id, InstrumentCounts())
+        with _collector_paused():
+            table = protect_table(
+                figures.unit_results(units, band_ids),
+                band_ids,
+                k,
+                public_n=True,
+                mean_decimals=MEAN_DECIMALS,
+            )
+        if kind == EXACT and not publish:
+            tables[definition.id] = table
+            continue
+        release = _store(session, release, wave_id, definition.id, table, shape, k, epsilon)
         tables[definition.id] = decode_table(release.cells)
     return tables
 
 
-def _publish(
+def _store(
     session: Session,
     stale: Release | None,
     wave_id: int,
-    definition: Definition,
-    figures: InstrumentCounts,
-    units: Sequence[UnitNode],
+    instrument_id: str,
+    table: ProtectedTable,
+    shape: str,
     k: int,
     epsilon: float | None,
 ) -> Release:
-    band_ids = [band.id for band in definition.bands]
-    with _collector_paused():
-        table = protect_table(figures.unit_results(units, band_ids), band_ids, k, public_n=True)
     spent, sensitivity = None, None
     if epsilon is not None:
         noisy = add_noise(table, epsilon)
         table, spent, sensitivity = noisy.table, noisy.epsilon, noisy.sensitivity
     if stale is not None:  # an exact release over an older unit tree
-        stale.cells, stale.tree_hash = encode_table(table), tree_hash(units)
+        stale.cells, stale.tree_hash = encode_table(table), shape
         session.flush()
         return stale
     release = Release(
         wave_id=wave_id,
-        instrument_id=definition.id,
+        instrument_id=instrument_id,
         k=k,
         kind=EXACT if epsilon is None else NOISY,
         epsilon=spent,
         sensitivity=sensitivity,
-        tree_hash=tree_hash(units),
+        tree_hash=shape,
         cells=encode_table(table),
     )
     try:
@@ -116,7 +137,7 @@ def _publish(
         winner = session.scalars(
             select(Release).where(
                 Release.wave_id == wave_id,
-                Release.instrument_id == definition.id,
+                Release.instrument_id == instrument_id,
                 Release.k == k,
                 Release.kind == release.kind,
             )
@@ -200,8 +221,7 @@ def _encode_cell(cell: Cell) -> list[Any]:
 
 
 def _encode_mean(mean: Mean) -> list[Any]:
-    value = None if mean.value is None else round(mean.value, MEAN_DECIMALS)
-    return [value, None if mean.reason is None else mean.reason.value]
+    return [mean.value, None if mean.reason is None else mean.reason.value]
 
 
 def _decode(pair: Sequence[Any]) -> tuple[Any, Reason | None]:

@@ -247,4 +247,4 @@ def publish_closed_wave(
     if wave is None or wave.state != WaveState.CLOSED.value:
         return
     definitions = report_definitions(catalogue, _wave_info(wave))
-    protected_tables(session, wave_id, definitions, load_units(session), k, epsilon)
+    protected_tables(session, wave_id, definitions, load_units(session), k, epsilon, publish=True)

@@ -28,7 +28,7 @@ def suppress_complementary(system: CellSystem) -> int:
     rounds = 0
     while True:
         rounds += 1
-        derived = derive(system.equations, system.values, system.known())
+        derived = derive(system.equations, system.values, system.known(), uses)
         leaks = find_leaks(system, derived)
         if not leaks:
             for row in range(len(system.published) // system.width):

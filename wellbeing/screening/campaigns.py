@@ -187,6 +187,7 @@ def open_due_waves(session: Session, now: datetime | None = None) -> list[Wave]:
             session.add(
                 Assignment(
                     officer_id=officer.id,
+                    unit_id=officer.unit_id,
                     wave_id=wave.id,
                     instruments=list(campaign.instruments),
                     opens_at=wave.opens_at,
@@ -321,6 +322,7 @@ def create_incident(
             session.add(
                 Assignment(
                     officer_id=officer.id,
+                    unit_id=officer.unit_id,
                     incident_id=incident.id,
                     follow_up_day=follow_up.day,
                     instruments=list(follow_up.instruments),

@@ -73,7 +73,7 @@ def apply_consequences(
     if assignment is not None and assignment.wave_id is not None and result.complete:
         record_fact(
             session,
-            unit_id=officer.unit_id,
+            unit_id=assignment.unit_id,  # where the wave counted the officer as invited
             wave_id=assignment.wave_id,
             instrument_id=definition.id,
             band=result.band,
@@ -134,6 +134,7 @@ def _follow_ups(
             session.add(
                 Assignment(
                     officer_id=officer.id,
+                    unit_id=officer.unit_id,
                     instruments=[follow_up.instrument],
                     opens_at=now,
                     closes_at=now + FOLLOW_UP_WINDOW,

@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wellbeing.clock import utcnow
@@ -97,11 +97,16 @@ class Assignment(Base):
         UniqueConstraint(
             "officer_id", "incident_id", "follow_up_day", name="uq_assignments_officer_incident_day"
         ),
+        # a wave's participation per unit, counted from the index alone
+        Index("ix_assignments_wave_unit_status", "wave_id", "unit_id", "status"),
     )
 
     id: Mapped[IntPk]
     officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"), index=True)
+    # the officer's unit when assigned: a wave's participation and results count there, even if
+    # the officer moves while the wave is open
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id"))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     follow_up_day: Mapped[int | None]
     instruments: Mapped[list[str]] = mapped_column(JSON)

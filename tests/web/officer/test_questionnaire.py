@@ -99,6 +99,7 @@ def _assignment(db_session: Session, owner: User, status: str = "pending") -> As
     now = utcnow()
     assignment = Assignment(
         officer_id=owner.id,
+        unit_id=owner.unit_id,
         instruments=["phq9", "gad7"],
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=6),
