@@ -55,9 +55,12 @@ class InstrumentCounts:
         known = set(band_ids)
         results = []
         for unit in units:
-            own = {b: cell for b, cell in self.cells.get(unit.id, {}).items() if b in known}
-            counts = {band: count for band, (count, _total) in own.items()}
-            total = sum(total for _count, total in own.values())
+            counts: dict[str, int] = {}
+            total = 0.0
+            for band, (count, band_total) in self.cells.get(unit.id, {}).items():
+                if band in known:
+                    counts[band] = count
+                    total += band_total
             results.append(UnitResults(unit.code, unit.parent, counts, total))
         return results
 
