@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from wellbeing.reports.cells import Equation, cell_uses
+from wellbeing.reports.cells import Equation
 
 
 class Derivation(NamedTuple):
@@ -32,15 +32,13 @@ def derive(
     equations: Sequence[Equation],
     values: Sequence[float],
     known: Sequence[bool],
-    uses: Sequence[Sequence[int]] | None = None,
+    uses: Sequence[Sequence[int]],
 ) -> dict[int, Derivation]:
     """Every cell the attacker works out beyond ``known``, in the order it learns them.
 
-    ``uses`` (each cell's equation indexes, see cells.cell_uses) is built when not given.
+    ``uses`` lists each cell's equation indexes (cells.equations_by_cell).
     """
     learned = list(known)
-    if uses is None:
-        uses = cell_uses(equations, len(values))
     derived: dict[int, Derivation] = {}
     queue = deque(range(len(equations)))
     queued = [True] * len(equations)

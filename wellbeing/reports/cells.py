@@ -152,13 +152,8 @@ def hide_bare_mean(system: CellSystem, row: int) -> None:
 
 def equations_by_cell(system: CellSystem) -> list[list[int]]:
     """For each cell, the indexes of the equations it appears in."""
-    return cell_uses(system.equations, len(system.values))
-
-
-def cell_uses(equations: Sequence[Equation], cells: int) -> list[list[int]]:
-    """For each of ``cells`` cells, the indexes of the equations it appears in."""
-    uses: list[list[int]] = [[] for _ in range(cells)]
-    for index, (total, parts) in enumerate(equations):
+    uses: list[list[int]] = [[] for _ in system.values]
+    for index, (total, parts) in enumerate(system.equations):
         uses[total].append(index)
         for cell in parts:
             uses[cell].append(index)

@@ -74,8 +74,7 @@ def protected_tables(
             )
         )
     }
-    # the tree's fingerprint is only compared with stored releases and written with new ones
-    shape = tree_hash(units) if stored or publish or kind == NOISY else ""
+    shape = tree_hash(units)
     counts: dict[str, InstrumentCounts] | None = None
     tables = {}
     for definition in definitions:
