@@ -113,6 +113,11 @@ class SealedColumn:
     def __get__(self, obj: object | None, objtype: type[Any] | None = None) -> Any:
         if obj is None:
             return self
+        return self.open(obj)
+
+    def open(self, obj: object) -> Any:
+        """The opened value of `obj`: a model instance, or any row with the sealed column, the
+        id and the owner as attributes (a Core result row, read without loading the model)."""
         info = self._info()
         blob = getattr(obj, info.column)
         if blob is None:

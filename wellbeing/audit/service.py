@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.chain import Link, Scalar, canonical_json, check_action, check_detail
@@ -57,74 +57,102 @@ def record(
         raise AuditError(f"invalid audit target type {target_type!r}")
     if actor is not None and actor.id is None:
         raise AuditError("the acting user has no id yet; flush the session first")
+    pending = (actor, action, target_type, target_id, clean)
     deferred = session.info.get(_DEFERRED)
     if deferred is not None:
-        deferred.append((actor, action, target_type, target_id, clean))
+        deferred.append(pending)
         return None
-    return _append(session, actor, action, target_type, target_id, clean)
+    return _append_all(session, [pending])[0]
+
+
+Pending = tuple[Actor | None, str, str, str | int, dict[str, Scalar]]
 
 
 @contextmanager
 def appended_last(session: Session) -> Iterator[None]:
-    """Entries recorded inside the block are appended when it ends, in order.
+    """Entries recorded inside the block are appended when it ends, in order, all at once.
 
     Appending locks the chain's head row until the transaction commits; a long transaction
     (a submission with its referral, messages and fact) takes that lock only for its last
-    statements this way, so concurrent transactions wait less. An error inside the block
-    discards its entries along with the rest of the transaction's work.
+    statements this way, so concurrent transactions wait less, and however many entries the
+    block recorded cost the same three statements. An error inside the block discards its
+    entries along with the rest of the transaction's work.
     """
     if session.info.get(_DEFERRED) is not None:  # an outer block appends them
         yield
         return
-    pending: list[tuple[Actor | None, str, str, str | int, dict[str, Scalar]]] = []
+    pending: list[Pending] = []
     session.info[_DEFERRED] = pending
     try:
         yield
     finally:
         session.info.pop(_DEFERRED, None)
-    for entry in pending:
-        _append(session, *entry)
+    if pending:
+        _append_all(session, pending)
 
 
-def _append(
-    session: Session,
-    actor: Actor | None,
-    action: str,
-    target_type: str,
-    target_id: str | int,
-    clean: dict[str, Scalar],
-) -> AuditEntry:
-    seq, prev_hash = _claim_next(session)
-    link = Link(
-        seq=seq,
-        time=utcnow(),
-        actor_id=actor.id if actor else None,
-        actor_name=actor.username if actor else None,
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id)[:MAX_TARGET_ID],
-        detail=clean,
-        prev_hash=prev_hash,
-    )
-    entry = AuditEntry(
-        seq=link.seq,
-        time=link.time,
-        actor_id=link.actor_id,
-        actor_name=link.actor_name,
-        action=link.action,
-        target_type=link.target_type,
-        target_id=link.target_id,
-        detail_json=canonical_json(clean),
-        prev_hash=link.prev_hash,
-        hash=link.digest(),
-    )
-    session.add(entry)
-    _set_head(session, hash=entry.hash)
-    return entry
+_ENTRIES = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+# Built once: every audited request runs these, and building costs more than running.
+_CLAIM = (
+    _HEAD.update()
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(seq=_HEAD.c.seq + bindparam("count"))
+    .returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+_INSERT = _ENTRIES.insert()
+_MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("new_hash"))
 
 
-def _claim_next(session: Session) -> tuple[int, str]:
-    """Take the next seq and the previous hash, holding the head until the transaction ends.
+def _append_all(session: Session, pending: list[Pending]) -> list[AuditEntry]:
+    """Chain and insert the entries: claim their seqs, one INSERT, then move the head's hash.
+
+    Core statements on the session's connection, not ORM units of work: entries are
+    append-only rows nobody edits in this session, and this runs in every audited request.
+    """
+    session.flush()  # what the entries talk about is written before them (and before the lock)
+    seq, prev_hash = _claim_next(session, len(pending))
+    now = utcnow()
+    entries = []
+    for actor, action, target_type, target_id, clean in pending:
+        link = Link(
+            seq=seq,
+            time=now,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.username if actor else None,
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id)[:MAX_TARGET_ID],
+            detail=clean,
+            prev_hash=prev_hash,
+        )
+        prev_hash = link.digest()
+        entries.append(
+            AuditEntry(
+                seq=link.seq,
+                time=link.time,
+                actor_id=link.actor_id,
+                actor_name=link.actor_name,
+                action=link.action,
+                target_type=link.target_type,
+                target_id=link.target_id,
+                detail_json=canonical_json(clean),
+                prev_hash=link.prev_hash,
+                hash=prev_hash,
+            )
+        )
+        seq += 1
+    columns = [column.key for column in _ENTRIES.columns]
+    rows = [{key: getattr(entry, key) for key in columns} for entry in entries]
+    connection = session.connection()
+    connection.execute(_INSERT, rows)
+    connection.execute(_MOVE_HEAD, {"new_hash": prev_hash})
+    return entries
+
+
+def _claim_next(session: Session, count: int) -> tuple[int, str]:
+    """Take the next `count` seqs (the first is returned) and the previous hash, holding the
+    head until the transaction ends.
 
     Why a write first, not SELECT … FOR UPDATE: an UPDATE is the one statement that serialises
     on both databases. On PostgreSQL it takes the head row's lock (a second appender waits, then
@@ -132,22 +160,15 @@ def _claim_next(session: Session) -> tuple[int, str]:
     database write lock at once, before any stale read could be used (FOR UPDATE is a no-op
     there). RETURNING gives the new seq and the unchanged previous hash in the same statement.
     """
-    statement = (
-        update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash)
-        .execution_options(synchronize_session=False)
-    )
-    row = session.execute(statement).one_or_none()
+    row = session.connection().execute(_CLAIM, {"count": count}).one_or_none()
     if row is None:
         raise AuditError("the audit_head row is missing; run `wellbeing init` to migrate")
-    return int(row[0]), str(row[1])
+    return int(row[0]) - count + 1, str(row[1])
 
 
 def _set_head(session: Session, **values: object) -> None:
-    statement = update(AuditHead).where(AuditHead.id == HEAD_ID).values(**values)
-    session.execute(statement.execution_options(synchronize_session=False))
+    statement = _HEAD.update().where(_HEAD.c.id == HEAD_ID).values(**values)
+    session.connection().execute(statement)
 
 
 def check_retention(days: int) -> int:
@@ -171,7 +192,7 @@ def purge_expired(
     `wellbeing.audit_purge` is on in this transaction and only for seqs up to the anchor.
     """
     cutoff = now - timedelta(days=check_retention(retention_days))
-    _set_head(session, seq=AuditHead.seq)  # take the append lock before reading anything
+    _set_head(session, seq=_HEAD.c.seq)  # take the append lock before reading anything
     report = verify_chain(session)
     if not report.ok:
         raise AuditError(f"not purging: the chain is broken at seq {report.broken_seq}")

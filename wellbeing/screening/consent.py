@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from wellbeing.clock import utcnow
@@ -25,6 +27,26 @@ def current_consent(session: Session, officer: User) -> Consent | None:
         )
         .order_by(Consent.given_at.desc())
     ).first()
+
+
+_CONSENTS = cast(Table, Consent.__table__)
+# Built once: the submission path asks this on every request, and building a statement costs
+# more than running it (bench/submit.py; docs/deployment.md §11).
+_STANDING = (
+    select(_CONSENTS.c.id)
+    .where(
+        _CONSENTS.c.officer_id == bindparam("officer_id"),
+        _CONSENTS.c.version == bindparam("version"),
+        _CONSENTS.c.withdrawn_at.is_(None),
+    )
+    .limit(1)
+)
+
+
+def has_consented(session: Session, officer_id: int) -> bool:
+    """Whether the officer's consent to the current text stands (as `current_consent`)."""
+    params = {"officer_id": officer_id, "version": CONSENT_VERSION}
+    return session.connection().execute(_STANDING, params).first() is not None
 
 
 def give_consent(session: Session, officer: User) -> Consent:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
@@ -24,6 +24,7 @@ from wellbeing.reports.facts import record_fact
 from wellbeing.rules import Evaluation, evaluate
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 from wellbeing.screening.policy import ScreeningPolicy
+from wellbeing.screening.progress import OpenAssignment
 
 FOLLOW_UP_WINDOW = timedelta(days=14)
 
@@ -37,21 +38,31 @@ class Consequences:
     follow_ups: list[dict[str, str]] = field(default_factory=list)
 
 
+_SUBMISSIONS = cast(Table, Submission.__table__)
+# Built once (every submission asks): the officer's latest other submission of the instrument.
+_PREVIOUS = (
+    select(_SUBMISSIONS.c.id, _SUBMISSIONS.c.officer_id, _SUBMISSIONS.c.payload_sealed)
+    .where(
+        _SUBMISSIONS.c.officer_id == bindparam("officer_id"),
+        _SUBMISSIONS.c.instrument_id == bindparam("instrument_id"),
+        _SUBMISSIONS.c.id != bindparam("submission_id"),
+    )
+    .order_by(_SUBMISSIONS.c.submitted_at.desc(), _SUBMISSIONS.c.id.desc())
+    .limit(1)
+)
+
+
 def previous_total(session: Session, submission: Submission) -> Fraction | None:
     """The total of the officer's previous complete submission of the same instrument."""
-    earlier = session.scalars(
-        select(Submission)
-        .where(
-            Submission.officer_id == submission.officer_id,
-            Submission.instrument_id == submission.instrument_id,
-            Submission.id != submission.id,
-        )
-        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
-        .limit(1)
-    ).first()
+    params = {
+        "officer_id": submission.officer_id,
+        "instrument_id": submission.instrument_id,
+        "submission_id": submission.id,
+    }
+    earlier = session.connection().execute(_PREVIOUS, params).first()
     if earlier is None:
         return None
-    exact = earlier.opened()["result"].get("exact", {}).get("total")
+    exact = Submission.payload.open(earlier)["result"].get("exact", {}).get("total")
     return Fraction(exact) if exact is not None else None
 
 
@@ -62,7 +73,7 @@ def apply_consequences(
     definition: Definition,
     result: Result,
     submission: Submission,
-    assignment: Assignment | None,
+    assignment: OpenAssignment | None,
     critical: bool,
 ) -> Consequences:
     """Evaluate the rules and write the referral, follow-ups, fact and audit entry."""

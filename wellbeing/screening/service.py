@@ -7,29 +7,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from wellbeing.audit.service import appended_last
 from wellbeing.audit.service import record as audit
+from wellbeing.clock import utcnow
 from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
 from wellbeing.org.models import User
-from wellbeing.screening.consent import current_consent
+from wellbeing.screening.consent import has_consented
 from wellbeing.screening.consequences import apply_consequences
 from wellbeing.screening.drafts import discard_draft
 from wellbeing.screening.errors import (
-    AssignmentUnavailable,
     ConsentRequired,
     IdempotencyConflict,
     InvalidAnswers,
     NotOffered,
+    ScreeningError,
 )
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 from wellbeing.screening.policy import ScreeningPolicy
+from wellbeing.screening.progress import OpenAssignment, open_assignment_for, record_progress
 
 Answers = Mapping[str, int | None]
 
@@ -84,15 +86,23 @@ def submit(
 
     A retry with the same idempotency key and answers returns the original outcome and
     creates nothing; the same key with other answers raises IdempotencyConflict.
+
+    The key is looked up only when the submission cannot be stored as new — its assignment is
+    already done, consent was since withdrawn, or the (officer, key) unique constraint refuses
+    the row — so a first attempt, by far the common case, costs no lookup. When the constraint
+    refuses it (a retry of a voluntary check, or a concurrent request with the same key that
+    won the race), the caller's transaction is rolled back before the original is read: the
+    caller must not have written anything of its own before calling this.
     """
-    previous = find_by_key(session, officer, idempotency_key)
-    if previous is not None:
+    try:
+        definition, result, assignment = _admissible(
+            session, policy, officer, instrument_id, answers, assignment_id
+        )
+    except ScreeningError:  # a retry of a submission that since used up its assignment, …
+        previous = find_by_key(session, officer, idempotency_key)
+        if previous is None:
+            raise
         return replay(previous, instrument_id, answers)
-    if current_consent(session, officer) is None:
-        raise ConsentRequired
-    definition = offered_definition(policy.catalogue, instrument_id)
-    result = score_answers(definition, answers)
-    assignment = _assignment_for(session, officer, assignment_id, instrument_id)
     critical = bool(critical_flags(definition, result))
     submission = Submission(
         officer_id=officer.id,
@@ -102,22 +112,23 @@ def submit(
         assignment_id=assignment.id if assignment else None,
         wave_id=assignment.wave_id if assignment else None,
         idempotency_key=idempotency_key,
+        submitted_at=utcnow(),
     )
     payload = {"answers": dict(answers), "result": result.to_record(), "crisis": critical}
-    submission.payload = payload
-    try:
-        with session.begin_nested():
-            session.add(submission)
-            session.flush()
+    submission.payload = payload  # sealed here, bound to its id and officer
+    try:  # the first write: the unique (officer, key) constraint speaks here
+        session.connection().execute(_INSERT_SUBMISSION, _column_values(submission))
     except IntegrityError:
-        # a concurrent request with the same key won the race: answer as a replay
-        raced = find_by_key(session, officer, idempotency_key)
-        if raced is None:
+        session.rollback()
+        previous = find_by_key(session, officer, idempotency_key)
+        if previous is None:
             raise
-        return replay(raced, instrument_id, answers)
+        return replay(previous, instrument_id, answers)
+    make_transient_to_detached(submission)  # the row exists: the session now tracks it as such
+    session.add(submission)
+    if assignment is not None:
+        record_progress(session, assignment, definition.id)
     with appended_last(session):  # the audit chain's lock only for the last statements
-        if assignment is not None:
-            _record_progress(assignment, definition.id)
         discard_draft(session, officer, definition.id, assignment.id if assignment else None)
         caused = apply_consequences(
             session, policy, officer, definition, result, submission, assignment, critical
@@ -129,10 +140,33 @@ def submit(
                 "referral": caused.referral,
                 "follow_ups": caused.follow_ups,
             }
-            session.flush()
     return SubmissionOutcome(
         submission, result.to_dict(), caused.crisis, caused.referral, False, caused.follow_ups
     )
+
+
+_SUBMISSIONS = cast(Table, Submission.__table__)
+_INSERT_SUBMISSION = _SUBMISSIONS.insert()  # built once: a Core INSERT, not a unit of work
+
+
+def _column_values(submission: Submission) -> dict[str, Any]:
+    return {column.key: getattr(submission, column.key) for column in _SUBMISSIONS.columns}
+
+
+def _admissible(
+    session: Session,
+    policy: ScreeningPolicy,
+    officer: User,
+    instrument_id: str,
+    answers: Answers,
+    assignment_id: int | None,
+) -> tuple[Definition, Result, OpenAssignment | None]:
+    """Check consent, the instrument, the answers and the assignment; nothing is written."""
+    if not has_consented(session, officer.id):
+        raise ConsentRequired
+    definition = offered_definition(policy.catalogue, instrument_id)
+    result = score_answers(definition, answers)
+    return definition, result, open_assignment_for(session, officer, assignment_id, instrument_id)
 
 
 def find_by_key(session: Session, officer: User, idempotency_key: str) -> Submission | None:
@@ -171,28 +205,6 @@ CONTRACT_FIELDS = (
     "flags",
     "missing",
 )
-
-
-def _assignment_for(
-    session: Session, officer: User, assignment_id: int | None, instrument_id: str
-) -> Assignment | None:
-    if assignment_id is None:
-        return None
-    assignment = session.get(Assignment, assignment_id)
-    if (
-        assignment is None
-        or assignment.officer_id != officer.id
-        or assignment.status != AssignmentStatus.PENDING.value
-        or instrument_id not in assignment.remaining
-    ):
-        raise AssignmentUnavailable
-    return assignment
-
-
-def _record_progress(assignment: Assignment, instrument_id: str) -> None:
-    assignment.done = [*assignment.done, instrument_id]
-    if not assignment.remaining:
-        assignment.status = AssignmentStatus.SUBMITTED.value
 
 
 def pending_assignments(session: Session, officer: User) -> list[Assignment]:
