@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
@@ -65,13 +65,18 @@ class Reason:
         }
 
 
+# Built once: a submission that fires a rule asks this (statement building costs more than
+# running it; docs/deployment.md §11).
+_OPEN_REFERRAL = (
+    select(Referral)
+    .where(Referral.officer_id == bindparam("officer_id"), Referral.status != Status.CLOSED.value)
+    .limit(1)
+)
+
+
 def open_referral_for(session: Session, officer: User) -> Referral | None:
     """The officer's referral that is not yet closed, if any."""
-    return session.scalars(
-        select(Referral).where(
-            Referral.officer_id == officer.id, Referral.status != Status.CLOSED.value
-        )
-    ).first()
+    return session.scalars(_OPEN_REFERRAL, {"officer_id": officer.id}).first()
 
 
 def open_or_join(
@@ -278,7 +283,7 @@ def add_event(
 
 def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:
     """Active users holding a role whose scope covers the unit."""
-    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+    ancestors = _ancestors(unit.path)
     return list(
         session.scalars(
             select(User)
@@ -293,12 +298,40 @@ def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:
     )
 
 
+_UNITS = cast(Table, Unit.__table__)
+_GRANTS = cast(Table, RoleGrant.__table__)
+_USERS = cast(Table, User.__table__)
+_UNIT_PATH = select(_UNITS.c.path).where(_UNITS.c.id == bindparam("unit_id"))
+_STAFF_IDS = (
+    select(_USERS.c.id)
+    .distinct()
+    .join(_GRANTS, _GRANTS.c.user_id == _USERS.c.id)
+    .where(
+        _USERS.c.active.is_(True),
+        _GRANTS.c.role == bindparam("role"),
+        _GRANTS.c.scope_unit_id.in_(bindparam("ancestors", expanding=True)),
+    )
+    .order_by(_USERS.c.id)
+)
+
+
+def staff_ids_covering(session: Session, unit_id: int, role: Role) -> list[int]:
+    """`staff_covering`'s users as ids, from statements built once (the submission path)."""
+    path = session.connection().execute(_UNIT_PATH, {"unit_id": unit_id}).scalar_one()
+    params = {"role": role.value, "ancestors": _ancestors(path)}
+    return list(session.connection().execute(_STAFF_IDS, params).scalars())
+
+
+def _ancestors(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
 def _tell_counsellors(session: Session, referral: Referral, kind: str, step: str) -> None:
-    for person in staff_covering(session, referral.unit, Role.COUNSELLOR):
+    for person_id in staff_ids_covering(session, referral.unit_id, Role.COUNSELLOR):
         enqueue(
             session,
             kind=kind,
-            recipient=person,
+            recipient=person_id,
             params={"priority": referral.priority},
-            dedupe_key=f"referral:{referral.id}:{step}:{person.id}",
+            dedupe_key=f"referral:{referral.id}:{step}:{person_id}",
         )
