@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import ColumnElement, Exists, Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from wellbeing.clock import utcnow
@@ -30,23 +30,25 @@ def current_consent(session: Session, officer: User) -> Consent | None:
 
 
 _CONSENTS = cast(Table, Consent.__table__)
-# Built once: the submission path asks this on every request, and building a statement costs
-# more than running it (bench/submit.py; docs/deployment.md §11).
-_STANDING = (
-    select(_CONSENTS.c.id)
-    .where(
-        _CONSENTS.c.officer_id == bindparam("officer_id"),
-        _CONSENTS.c.version == bindparam("version"),
+
+
+def standing(officer_id: ColumnElement[int]) -> Exists:
+    """The condition "this officer's consent to the current text stands", to use in queries."""
+    return exists().where(
+        _CONSENTS.c.officer_id == officer_id,
+        _CONSENTS.c.version == CONSENT_VERSION,
         _CONSENTS.c.withdrawn_at.is_(None),
     )
-    .limit(1)
-)
+
+
+# Built once: the submission path asks this on every request, and building a statement costs
+# more than running it (bench/submit.py; docs/deployment.md §11).
+_STANDING = select(standing(bindparam("officer_id")))
 
 
 def has_consented(session: Session, officer_id: int) -> bool:
     """Whether the officer's consent to the current text stands (as `current_consent`)."""
-    params = {"officer_id": officer_id, "version": CONSENT_VERSION}
-    return session.connection().execute(_STANDING, params).first() is not None
+    return bool(session.connection().execute(_STANDING, {"officer_id": officer_id}).scalar())
 
 
 def give_consent(session: Session, officer: User) -> Consent:

@@ -11,8 +11,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from wellbeing.org.models import User
-from wellbeing.screening.errors import AssignmentUnavailable
+from wellbeing.screening.consent import has_consented, standing
 from wellbeing.screening.models import Assignment, AssignmentStatus
 
 _ASSIGNMENTS = cast(Table, Assignment.__table__)
@@ -27,6 +26,7 @@ _OPEN_ASSIGNMENT = (
         _ASSIGNMENTS.c.wave_id,
         _ASSIGNMENTS.c.instruments,
         _ASSIGNMENTS.c.done,
+        standing(_ASSIGNMENTS.c.officer_id).label("consented"),
     )
     .where(
         _ASSIGNMENTS.c.id == bindparam("assignment_id"),
@@ -52,19 +52,22 @@ class OpenAssignment:
     instruments: list[str]
     done: list[str]
 
+    def asks_for(self, instrument_id: str) -> bool:
+        """Whether the instrument is still to be submitted for this assignment."""
+        return instrument_id in self.instruments and instrument_id not in self.done
 
-def open_assignment_for(
-    session: Session, officer: User, assignment_id: int | None, instrument_id: str
-) -> OpenAssignment | None:
-    """The officer's pending assignment that still asks for this instrument, read and locked
-    until the transaction ends; None without an assignment id; AssignmentUnavailable otherwise."""
-    if assignment_id is None:
-        return None
-    params = {"assignment_id": assignment_id, "officer_id": officer.id}
+
+def open_assignment(
+    session: Session, officer_id: int, assignment_id: int
+) -> tuple[OpenAssignment | None, bool]:
+    """The officer's pending assignment, read and locked until the transaction ends (None if
+    there is none), and whether the officer's consent stands: one statement when it exists."""
+    params = {"assignment_id": assignment_id, "officer_id": officer_id}
     row = session.connection().execute(_OPEN_ASSIGNMENT, params).first()
-    if row is None or instrument_id not in row.instruments or instrument_id in row.done:
-        raise AssignmentUnavailable
-    return OpenAssignment(row.id, row.unit_id, row.wave_id, list(row.instruments), list(row.done))
+    if row is None:
+        return None, has_consented(session, officer_id)
+    found = OpenAssignment(row.id, row.unit_id, row.wave_id, list(row.instruments), list(row.done))
+    return found, bool(row.consented)
 
 
 def record_progress(session: Session, assignment: OpenAssignment, instrument_id: str) -> None:

@@ -23,6 +23,7 @@ from wellbeing.screening.consent import has_consented
 from wellbeing.screening.consequences import apply_consequences
 from wellbeing.screening.drafts import discard_draft
 from wellbeing.screening.errors import (
+    AssignmentUnavailable,
     ConsentRequired,
     IdempotencyConflict,
     InvalidAnswers,
@@ -31,7 +32,7 @@ from wellbeing.screening.errors import (
 )
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 from wellbeing.screening.policy import ScreeningPolicy
-from wellbeing.screening.progress import OpenAssignment, open_assignment_for, record_progress
+from wellbeing.screening.progress import OpenAssignment, open_assignment, record_progress
 
 Answers = Mapping[str, int | None]
 
@@ -161,12 +162,22 @@ def _admissible(
     answers: Answers,
     assignment_id: int | None,
 ) -> tuple[Definition, Result, OpenAssignment | None]:
-    """Check consent, the instrument, the answers and the assignment; nothing is written."""
-    if not has_consented(session, officer.id):
+    """Check consent, the instrument, the answers and the assignment; nothing is written.
+
+    With an assignment, its row (locked) and the consent come from one statement.
+    """
+    assignment = None
+    if assignment_id is None:
+        consented = has_consented(session, officer.id)
+    else:
+        assignment, consented = open_assignment(session, officer.id, assignment_id)
+    if not consented:
         raise ConsentRequired
     definition = offered_definition(policy.catalogue, instrument_id)
     result = score_answers(definition, answers)
-    return definition, result, open_assignment_for(session, officer, assignment_id, instrument_id)
+    if assignment_id is not None and (assignment is None or not assignment.asks_for(instrument_id)):
+        raise AssignmentUnavailable
+    return definition, result, assignment
 
 
 def find_by_key(session: Session, officer: User, idempotency_key: str) -> Submission | None:
