@@ -75,7 +75,7 @@ def appended_last(session: Session) -> Iterator[None]:
     Appending locks the chain's head row until the transaction commits; a long transaction
     (a submission with its referral, messages and fact) takes that lock only for its last
     statements this way, so concurrent transactions wait less, and however many entries the
-    block recorded cost the same three statements. An error inside the block discards its
+    block recorded cost the same statements (see `_append_all`). An error inside the block discards its
     entries along with the rest of the transaction's work.
     """
     if session.info.get(_DEFERRED) is not None:  # an outer block appends them
@@ -102,10 +102,14 @@ _CLAIM = (
 )
 _INSERT = _ENTRIES.insert()
 _MOVE_HEAD = _HEAD.update().where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("new_hash"))
+# PostgreSQL: one entry (most requests record one) and the head's move in one round trip.
+_ONE_ROW = {c.key: bindparam(f"entry_{c.key}", type_=c.type) for c in _ENTRIES.columns}
+_APPEND_ONE = _MOVE_HEAD.add_cte(_ENTRIES.insert().values(_ONE_ROW).cte("appended"))
 
 
 def _append_all(session: Session, pending: list[Pending]) -> list[AuditEntry]:
-    """Chain and insert the entries: claim their seqs, one INSERT, then move the head's hash.
+    """Chain and insert the entries: claim their seqs, one INSERT, then move the head's hash
+    (on PostgreSQL a single entry's INSERT and the move are one statement).
 
     Core statements on the session's connection, not ORM units of work: entries are
     append-only rows nobody edits in this session, and this runs in every audited request.
@@ -145,8 +149,12 @@ def _append_all(session: Session, pending: list[Pending]) -> list[AuditEntry]:
     columns = [column.key for column in _ENTRIES.columns]
     rows = [{key: getattr(entry, key) for key in columns} for entry in entries]
     connection = session.connection()
-    connection.execute(_INSERT, rows)
-    connection.execute(_MOVE_HEAD, {"new_hash": prev_hash})
+    if len(rows) == 1 and connection.dialect.name == "postgresql":
+        params = {f"entry_{key}": value for key, value in rows[0].items()}
+        connection.execute(_APPEND_ONE, {**params, "new_hash": prev_hash})
+    else:
+        connection.execute(_INSERT, rows)
+        connection.execute(_MOVE_HEAD, {"new_hash": prev_hash})
     return entries
 
 

@@ -74,6 +74,9 @@ _OPEN_REFERRAL = (
 )
 
 
+_LINK_SUBMISSION = cast(Table, ReferralSubmission.__table__).insert()
+
+
 def open_referral_for(session: Session, officer: User) -> Referral | None:
     """The officer's referral that is not yet closed, if any."""
     return session.scalars(_OPEN_REFERRAL, {"officer_id": officer.id}).first()
@@ -103,8 +106,7 @@ def open_or_join(
             claim_deadline=now + deadlines.for_priority(priority),
             reasons=[reason.as_dict(now) for reason in reasons],
         )
-        session.add(referral)
-        session.flush()
+        session.add(referral)  # flushed before its event: the event's relationship orders them
         add_event(session, referral, None, "opened", {"priority": priority.value})
         _tell_counsellors(session, referral, "referral.waiting", "opened")
     else:
@@ -113,9 +115,10 @@ def open_or_join(
         add_event(session, referral, None, "reasons_added", {"count": len(reasons)})
         if priority.rank < referral.priority_rank:
             _raise_priority(session, referral, priority, deadlines, now)
-    if submission_id is not None:
-        session.add(ReferralSubmission(referral_id=referral.id, submission_id=submission_id))
     session.flush()
+    if submission_id is not None:  # after the flush: the referral row exists
+        values = {"referral_id": referral.id, "submission_id": submission_id}
+        session.connection().execute(_LINK_SUBMISSION, values)
     return referral
 
 
