@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 
 from wellbeing.jobs import JobContext, find_job
+from wellbeing.reports.aggregate import fact_counts, load_units, own_participation
+from wellbeing.reports.disclosure import protect_table
 from wellbeing.reports.models import Fact, FactShuffle, Release
-from wellbeing.reports.release import wave_budget
+from wellbeing.reports.release import MEAN_DECIMALS, protected_tables_and, wave_budget
 from wellbeing.reports.shuffle import shuffle_wave_facts, waves_to_shuffle
+from wellbeing.reports.tree import DisclosureError
 
 
 def test_facts_carry_no_officer_id_and_no_fine_timestamp(engine: Engine) -> None:
@@ -136,3 +139,39 @@ def test_dp_mode_records_the_budget_once(
     other = make_app(report_min_cell=5, report_dp_epsilon=0.5).test_client()
     assert other.get(path, headers=headers).get_json()["rows"] == first["rows"]
     assert len(db_session.scalars(select(Release)).all()) == 2
+
+
+def test_disclosure_control_in_its_worker_thread_matches_and_the_session_work_runs_meanwhile(
+    closed_wave: Any, report_world: Any, db_session: Any
+) -> None:
+    """`protected_tables_and` protects each instrument in a worker thread while this thread
+    queries: the tables equal those protected here from one GROUP BY of the wave, and
+    `meanwhile`'s result (a query on the same session) comes back unchanged."""
+    catalogue = report_world.policy.catalogue
+    definitions = [catalogue.get("phq9"), catalogue.get("gad7")]
+    units = load_units(db_session)
+    counts = fact_counts(db_session, closed_wave.id)
+    expected = {}
+    for definition in definitions:
+        bands = [band.id for band in definition.bands]
+        expected[definition.id] = protect_table(
+            counts[definition.id].unit_results(units, bands),
+            bands,
+            5,
+            public_n=True,
+            mean_decimals=MEAN_DECIMALS,
+        )
+
+    def participation() -> dict[int, tuple[int, int]]:
+        return own_participation(db_session, closed_wave.id)
+
+    tables, own = protected_tables_and(
+        db_session, closed_wave.id, definitions, units, 5, None, participation
+    )
+    assert tables == expected
+    assert list(tables) == ["phq9", "gad7"]
+    assert own == own_participation(db_session, closed_wave.id)
+    assert sum(invited for invited, _responded in own.values()) == 13
+
+    with pytest.raises(DisclosureError):  # an error in the worker reaches the caller
+        protected_tables_and(db_session, closed_wave.id, definitions, units, 2, None, participation)

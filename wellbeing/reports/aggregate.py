@@ -84,9 +84,11 @@ def tree_hash(units: Iterable[UnitNode]) -> str:
     return digest.hexdigest()
 
 
-def fact_counts(session: Session, wave_id: int) -> dict[str, InstrumentCounts]:
-    """Own-group counts of a wave's facts per instrument, from one GROUP BY (its rows are
-    bounded by units × instruments × bands, so they are fetched at once)."""
+def fact_counts(
+    session: Session, wave_id: int, instrument_id: str | None = None
+) -> dict[str, InstrumentCounts]:
+    """Own-group counts of a wave's facts per instrument (or of one instrument), from one
+    GROUP BY (its rows are bounded by units × instruments × bands, so they are fetched at once)."""
     query = (
         select(
             Fact.unit_id,
@@ -98,6 +100,8 @@ def fact_counts(session: Session, wave_id: int) -> dict[str, InstrumentCounts]:
         .where(Fact.wave_id == wave_id, Fact.band.is_not(None))
         .group_by(Fact.unit_id, Fact.instrument_id, Fact.band)
     )
+    if instrument_id is not None:
+        query = query.where(Fact.instrument_id == instrument_id)
     counts: dict[str, InstrumentCounts] = {}
     for unit_id, instrument, band, count, total in session.connection().execute(query).all():
         figures = counts.get(instrument)

@@ -56,7 +56,7 @@ that two leaders' overlapping reports hide the same cells (a smaller slice only 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from wellbeing.reports.cells import CellSystem, N, Tree, build_system
@@ -159,7 +159,10 @@ def protect_table(
     own = [_own_values(by_code[code], bands) for code in tree.codes]
     system = build_system(tree, own, k, public_n=public_n)
     rounds = suppress_complementary(system)
-    rows = tuple(_row(system, tree, node, bands, mean_decimals) for node in range(len(tree.codes)))
+    cell = _cells_of(system)
+    rows = tuple(
+        _row(system, tree, node, bands, mean_decimals, cell) for node in range(len(tree.codes))
+    )
     return ProtectedTable(k=k, band_ids=bands, rows=rows, rounds=rounds)
 
 
@@ -199,7 +202,12 @@ def _own_values(unit: UnitResults, bands: tuple[str, ...]) -> list[float]:
 
 
 def _row(
-    system: CellSystem, tree: Tree, node: int, bands: tuple[str, ...], decimals: int | None
+    system: CellSystem,
+    tree: Tree,
+    node: int,
+    bands: tuple[str, ...],
+    decimals: int | None,
+    cell: Callable[[int], Cell],
 ) -> ReportRow:
     base = node * system.width
     parent = tree.parents[node]
@@ -213,13 +221,23 @@ def _row(
     return ReportRow(
         unit=tree.codes[node],
         parent=None if parent is None else tree.codes[parent],
-        n=_cell(system, base + N),
-        bands={band: _cell(system, base + 1 + i) for i, band in enumerate(bands)},
+        n=cell(base + N),
+        bands={band: cell(base + 1 + i) for i, band in enumerate(bands)},
         mean=mean,
     )
 
 
-def _cell(system: CellSystem, cell: int) -> Cell:
-    if system.shown[cell]:
-        return Cell(int(system.values[cell]))
-    return Cell(None, system.reasons[cell])
+def _cells_of(system: CellSystem) -> Callable[[int], Cell]:
+    """The published Cell of a cell index; equal cells share one (immutable) instance, since
+    a table has tens of thousands of cells but few distinct values and reasons."""
+    shown, values, reasons = system.shown, system.values, system.reasons
+    made: dict[tuple[bool, object], Cell] = {}
+
+    def cell(index: int) -> Cell:
+        key = (True, values[index]) if shown[index] else (False, reasons[index])
+        found = made.get(key)
+        if found is None:
+            found = made[key] = Cell(int(values[index])) if key[0] else Cell(None, reasons[index])
+        return found
+
+    return cell

@@ -20,9 +20,10 @@ size, including the officers attached directly to a parent unit.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,7 @@ from wellbeing.reports.models import Release
 
 EXACT, NOISY = "exact", "dp"
 MEAN_DECIMALS = 1  # every output shows the same rounded mean
+T = TypeVar("T")
 
 
 def protected_tables(
@@ -62,6 +64,30 @@ def protected_tables(
     out-of-date) one without writing — report reads can run on a read-only replica — and only
     ``publish=True`` (the job that runs when a wave closes) stores it.
     """
+    tables, _nothing = protected_tables_and(
+        session, wave_id, definitions, units, k, epsilon, lambda: None, publish=publish
+    )
+    return tables
+
+
+def protected_tables_and(
+    session: Session,
+    wave_id: int,
+    definitions: Sequence[Definition],
+    units: Sequence[UnitNode],
+    k: int,
+    epsilon: float | None,
+    meanwhile: Callable[[], T],
+    *,
+    publish: bool = False,
+) -> tuple[dict[str, ProtectedTable], T]:
+    """`protected_tables`, and `meanwhile()` run while disclosure control computes.
+
+    Disclosure control is pure CPU work on counts already fetched, so it runs in a worker thread
+    while this thread waits on the database: for the next instrument's counts, then for
+    `meanwhile` (typically another query on the same session). Only this thread touches the
+    session. Measured in bench/report.py.
+    """
     kind = EXACT if epsilon is None else NOISY
     stored = {
         release.instrument_id: release
@@ -75,31 +101,51 @@ def protected_tables(
         )
     }
     shape = tree_hash(units)
-    counts: dict[str, InstrumentCounts] | None = None
-    tables = {}
+    tables: dict[str, ProtectedTable] = {}
+    missing = []
     for definition in definitions:
         release = stored.get(definition.id)
         if release is not None and (kind == NOISY or release.tree_hash == shape):
             tables[definition.id] = decode_table(release.cells)
-            continue
-        if counts is None:
-            counts = fact_counts(session, wave_id)
-        band_ids = [band.id for band in definition.bands]
-        figures = counts.get(definition.id, InstrumentCounts())
-        with _collector_paused():
-            table = protect_table(
-                figures.unit_results(units, band_ids),
-                band_ids,
-                k,
-                public_n=True,
-                mean_decimals=MEAN_DECIMALS,
-            )
+        else:
+            missing.append(definition)
+    if not missing:
+        return tables, meanwhile()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="disclosure") as pool:
+        computing = {}
+        for definition in missing:  # each instrument's counts are fetched while the one
+            counts = fact_counts(session, wave_id, definition.id)  # before it is protected
+            computing[definition.id] = pool.submit(_compute_table, counts, definition, units, k)
+        other = meanwhile()
+        computed = {instrument: future.result() for instrument, future in computing.items()}
+    for definition in missing:
+        table = computed[definition.id]
         if kind == EXACT and not publish:
             tables[definition.id] = table
             continue
-        release = _store(session, release, wave_id, definition.id, table, shape, k, epsilon)
+        release = _store(
+            session, stored.get(definition.id), wave_id, definition.id, table, shape, k, epsilon
+        )
         tables[definition.id] = decode_table(release.cells)
-    return tables
+    return {d.id: tables[d.id] for d in definitions}, other
+
+
+def _compute_table(
+    counts: Mapping[str, InstrumentCounts],
+    definition: Definition,
+    units: Sequence[UnitNode],
+    k: int,
+) -> ProtectedTable:
+    band_ids = [band.id for band in definition.bands]
+    figures = counts.get(definition.id, InstrumentCounts())
+    with _collector_paused():
+        return protect_table(
+            figures.unit_results(units, band_ids),
+            band_ids,
+            k,
+            public_n=True,
+            mean_decimals=MEAN_DECIMALS,
+        )
 
 
 def _store(

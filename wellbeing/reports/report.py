@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +25,7 @@ from wellbeing.reports.aggregate import (
     subtree_participation,
 )
 from wellbeing.reports.disclosure import ProtectedTable, ReportRow
-from wellbeing.reports.release import protected_tables, release_epsilon
+from wellbeing.reports.release import protected_tables, protected_tables_and, release_epsilon
 from wellbeing.reports.tree import build_tree
 from wellbeing.screening.models import Campaign, Wave, WaveState
 
@@ -167,9 +168,19 @@ def build_unit_report(
     units = load_units(session)
     definitions = report_definitions(catalogue, wave)
     tables: dict[str, ProtectedTable] = {}
-    if wave.closed:
-        tables = protected_tables(session, wave.id, definitions, units, k, epsilon)
-    participation = subtree_participation(units, own_participation(session, wave.id))
+    if wave.closed:  # participation is counted while disclosure control computes
+        tables, own = protected_tables_and(
+            session,
+            wave.id,
+            definitions,
+            units,
+            k,
+            epsilon,
+            lambda: own_participation(session, wave.id),
+        )
+    else:
+        own = own_participation(session, wave.id)
+    participation = subtree_participation(units, own)
     by_unit = _rows_by_unit(tables)
     lines = tuple(
         Line(
@@ -208,11 +219,12 @@ def build_trend(
     for wave in sorted((w for w in waves if w.closed), key=lambda w: (w.opens_at, w.id)):
         if definition.id not in wave.instruments:
             continue
-        table = protected_tables(session, wave.id, [definition], units, k, epsilon)
+        count_participation = partial(own_participation, session, wave.id)
+        table, own = protected_tables_and(
+            session, wave.id, [definition], units, k, epsilon, count_participation
+        )
         rows = {row.unit: row for row in table[definition.id].rows}
-        invited, responded = subtree_participation(units, own_participation(session, wave.id))[
-            unit_code
-        ]
+        invited, responded = subtree_participation(units, own)[unit_code]
         points.append(TrendPoint(wave, invited, responded, rows.get(unit_code)))
     return Trend(unit, instrument_info(definition), k, tuple(points))
 
