@@ -183,3 +183,29 @@ def test_a_concurrent_request_that_stored_the_key_first_is_replayed(
     assert assignment.done == []  # the loser's progress was rolled back with it
     assert _stored(db_session, Submission) == 1
     assert _stored(db_session, Fact) == 0
+
+
+def test_a_rise_since_the_previous_submission_refers_on_both_paths(
+    officer: User,
+    token_for: Any,
+    post_submission: Any,
+    phq9_answers: Any,
+    assignment: Assignment,
+) -> None:
+    """questionnaires/rules/change.yaml: a PHQ-9 or GAD-7 total 5 or more above the officer's
+    previous one opens a routine referral (totals of 5 are below every severity rule). The
+    previous total is read on its own for a voluntary check and together with the assignment
+    otherwise; both must find it."""
+    headers = token_for(officer)
+    first = post_submission(headers, "phq9", phq9_answers(0, 0, 0, 0, 0, 0, 0, 0, 0))
+    assert (first.status_code, first.get_json()["referral"]) == (201, None)
+    voluntary = post_submission(headers, "phq9", phq9_answers(1, 1, 1, 1, 1, 0, 0, 0, 0))
+    assert voluntary.get_json()["result"]["total"] == 5
+    assert voluntary.get_json()["referral"]["priority"] == "routine"
+
+    assert post_submission(headers, "gad7", GAD7_LOW).get_json()["referral"] is None
+    five = {f"q{i}": 1 if i <= 5 else 0 for i in range(1, 8)}
+    in_wave = post_submission(headers, "gad7", five, assignment_id=assignment.id)
+    assert in_wave.status_code == 201
+    assert in_wave.get_json()["result"]["total"] == 5
+    assert in_wave.get_json()["referral"]["priority"] == "routine"

@@ -75,8 +75,8 @@ def appended_last(session: Session) -> Iterator[None]:
     Appending locks the chain's head row until the transaction commits; a long transaction
     (a submission with its referral, messages and fact) takes that lock only for its last
     statements this way, so concurrent transactions wait less, and however many entries the
-    block recorded cost the same statements (see `_append_all`). An error inside the block discards its
-    entries along with the rest of the transaction's work.
+    block recorded cost the same statements (see `_append_all`). An error inside the block
+    discards its entries along with the rest of the transaction's work.
     """
     if session.info.get(_DEFERRED) is not None:  # an outer block appends them
         yield

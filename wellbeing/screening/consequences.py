@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
@@ -38,34 +37,6 @@ class Consequences:
     follow_ups: list[dict[str, str]] = field(default_factory=list)
 
 
-_SUBMISSIONS = cast(Table, Submission.__table__)
-# Built once (every submission asks): the officer's latest other submission of the instrument.
-_PREVIOUS = (
-    select(_SUBMISSIONS.c.id, _SUBMISSIONS.c.officer_id, _SUBMISSIONS.c.payload_sealed)
-    .where(
-        _SUBMISSIONS.c.officer_id == bindparam("officer_id"),
-        _SUBMISSIONS.c.instrument_id == bindparam("instrument_id"),
-        _SUBMISSIONS.c.id != bindparam("submission_id"),
-    )
-    .order_by(_SUBMISSIONS.c.submitted_at.desc(), _SUBMISSIONS.c.id.desc())
-    .limit(1)
-)
-
-
-def previous_total(session: Session, submission: Submission) -> Fraction | None:
-    """The total of the officer's previous complete submission of the same instrument."""
-    params = {
-        "officer_id": submission.officer_id,
-        "instrument_id": submission.instrument_id,
-        "submission_id": submission.id,
-    }
-    earlier = session.connection().execute(_PREVIOUS, params).first()
-    if earlier is None:
-        return None
-    exact = Submission.payload.open(earlier)["result"].get("exact", {}).get("total")
-    return Fraction(exact) if exact is not None else None
-
-
 def apply_consequences(
     session: Session,
     policy: ScreeningPolicy,
@@ -75,9 +46,10 @@ def apply_consequences(
     submission: Submission,
     assignment: OpenAssignment | None,
     critical: bool,
+    previous_total: Fraction | None,
 ) -> Consequences:
     """Evaluate the rules and write the referral, follow-ups, fact and audit entry."""
-    evaluation = evaluate(policy.rules, result, previous_total(session, submission))
+    evaluation = evaluate(policy.rules, result, previous_total)
     crisis = critical or evaluation.crisis
     referral = _refer(session, policy, officer, evaluation, submission, crisis)
     follow_ups = _follow_ups(session, policy, officer, evaluation)

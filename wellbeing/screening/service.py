@@ -19,7 +19,7 @@ from wellbeing.clock import utcnow
 from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
 from wellbeing.org.models import User
-from wellbeing.screening.consent import has_consented
+from wellbeing.screening.admission import Admission, admission
 from wellbeing.screening.consequences import apply_consequences
 from wellbeing.screening.drafts import discard_draft
 from wellbeing.screening.errors import (
@@ -32,7 +32,7 @@ from wellbeing.screening.errors import (
 )
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 from wellbeing.screening.policy import ScreeningPolicy
-from wellbeing.screening.progress import OpenAssignment, open_assignment, record_progress
+from wellbeing.screening.progress import record_progress
 
 Answers = Mapping[str, int | None]
 
@@ -96,7 +96,7 @@ def submit(
     caller must not have written anything of its own before calling this.
     """
     try:
-        definition, result, assignment = _admissible(
+        definition, result, admitted = _admissible(
             session, policy, officer, instrument_id, answers, assignment_id
         )
     except ScreeningError:  # a retry of a submission that since used up its assignment, …
@@ -104,6 +104,7 @@ def submit(
         if previous is None:
             raise
         return replay(previous, instrument_id, answers)
+    assignment = admitted.assignment
     critical = bool(critical_flags(definition, result))
     submission = Submission(
         officer_id=officer.id,
@@ -132,7 +133,15 @@ def submit(
     with appended_last(session):  # the audit chain's lock only for the last statements
         discard_draft(session, officer, definition.id, assignment.id if assignment else None)
         caused = apply_consequences(
-            session, policy, officer, definition, result, submission, assignment, critical
+            session,
+            policy,
+            officer,
+            definition,
+            result,
+            submission,
+            assignment,
+            critical,
+            admitted.previous_total,
         )
         if caused.crisis != critical or caused.referral or caused.follow_ups:
             submission.payload = {
@@ -161,23 +170,17 @@ def _admissible(
     instrument_id: str,
     answers: Answers,
     assignment_id: int | None,
-) -> tuple[Definition, Result, OpenAssignment | None]:
-    """Check consent, the instrument, the answers and the assignment; nothing is written.
-
-    With an assignment, its row (locked) and the consent come from one statement.
-    """
-    assignment = None
-    if assignment_id is None:
-        consented = has_consented(session, officer.id)
-    else:
-        assignment, consented = open_assignment(session, officer.id, assignment_id)
-    if not consented:
+) -> tuple[Definition, Result, Admission]:
+    """Check consent, the instrument, the answers and the assignment; nothing is written."""
+    admitted = admission(session, officer.id, instrument_id, assignment_id)
+    if not admitted.consented:
         raise ConsentRequired
     definition = offered_definition(policy.catalogue, instrument_id)
     result = score_answers(definition, answers)
+    assignment = admitted.assignment
     if assignment_id is not None and (assignment is None or not assignment.asks_for(instrument_id)):
         raise AssignmentUnavailable
-    return definition, result, assignment
+    return definition, result, admitted
 
 
 def find_by_key(session: Session, officer: User, idempotency_key: str) -> Submission | None:
