@@ -2,10 +2,12 @@
 
 Starts `wellbeing serve` with N gunicorn workers on a scratch database, signs in one officer per
 client seat (token API, consent given, an open wave assigning PHQ-9 + GAD-7), then drives C
-concurrent clients: first the baseline endpoint (the raw body inserted, nothing else; it exists
-only with WELLBEING_BENCH_BASELINE=1), then the same bodies through POST /api/v1/submissions
-(validation, scoring, sealing, rules, referral, facts, audit, outbox). Prints submissions/s and
-p50/p95/p99 latency of both and the ratio. Run from the repository root:
+concurrent clients: the baseline endpoint (the raw body inserted, nothing else; it exists
+only with WELLBEING_BENCH_BASELINE=1) and the same bodies through POST /api/v1/submissions
+(validation, scoring, sealing, rules, referral, facts, audit, outbox), alternating the two on
+--rounds slices of the submissions so both see the same drift of a shared machine. Prints
+submissions/s and p50/p95/p99 latency of both, the ratio, and each round's ratio. Run from the
+repository root:
 
     .venv/bin/python bench/submit.py [--workers 2] [--threads 1] [--clients 8] [--officers 300]
     .venv/bin/python bench/submit.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
@@ -83,6 +85,31 @@ def summary(name: str, outcomes: Sequence[loadgen.Outcome], seconds: float) -> f
     return rate
 
 
+def alternate(
+    port: int,
+    attempts: Sequence[loadgen.Attempt],
+    tokens: dict[int, str],
+    clients: int,
+    rounds: int,
+) -> tuple[list[loadgen.Outcome], float, list[loadgen.Outcome], float, list[float]]:
+    """Drive the baseline, then the pipeline, on each of `rounds` slices of the attempts in
+    turn, so both see the same drift of a shared machine; return both sides' outcomes and
+    seconds, and each round's throughput ratio."""
+    size = -(-len(attempts) // rounds)
+    base: list[loadgen.Outcome] = []
+    full: list[loadgen.Outcome] = []
+    base_s = full_s = 0.0
+    ratios = []
+    for start in range(0, len(attempts), size):
+        chunk = attempts[start : start + size]
+        raw, raw_s = loadgen.drive(port, chunk, tokens, clients, path="/api/v1/bench/baseline")
+        done, done_s = loadgen.drive(port, chunk, tokens, clients)
+        base, full = base + raw, full + done
+        base_s, full_s = base_s + raw_s, full_s + done_s
+        ratios.append(raw_s / done_s)  # equal request counts: the throughput ratio
+    return base, base_s, full, full_s, ratios
+
+
 def run(args: argparse.Namespace) -> None:
     """Set up, drive both endpoints, print the figures."""
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as folder_name:
@@ -107,10 +134,9 @@ def run(args: argparse.Namespace) -> None:
                     args.clients,
                     path="/api/v1/bench/baseline",
                 )  # warm the workers up
-                base, base_s = loadgen.drive(
-                    server.port, attempts, tokens, args.clients, path="/api/v1/bench/baseline"
+                base, base_s, full, full_s, ratios = alternate(
+                    server.port, attempts, tokens, args.clients, args.rounds
                 )
-                full, full_s = loadgen.drive(server.port, attempts, tokens, args.clients)
             finally:
                 server.stop()
             problems = loadgen.check_store(engine, loadgen.acknowledged(full), attempts)
@@ -125,6 +151,8 @@ def run(args: argparse.Namespace) -> None:
     base_rate = summary("baseline", base, base_s)
     full_rate = summary("pipeline", full, full_s)
     print(f"  ratio     pipeline/baseline throughput = {full_rate / base_rate:.2f}")
+    each = " ".join(f"{ratio:.2f}" for ratio in ratios)
+    print(f"  per round {each} (median {statistics.median(ratios):.2f})")
     if problems:
         raise SystemExit("store check failed: " + "; ".join(problems[:5]))
 
@@ -136,6 +164,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--officers", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3, help="baseline/pipeline alternations")
     parser.add_argument("--database-url", help="a PostgreSQL server (a scratch DB is made on it)")
     run(parser.parse_args())
 
