@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wellbeing.clock import utcnow
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
+from wellbeing.screening import campaigns
 from wellbeing.screening.consent import give_consent
+from wellbeing.screening.models import Assignment
 
 
 @pytest.fixture
@@ -81,3 +86,28 @@ def phq9_answers() -> Callable[..., dict[str, int]]:
 def staff_for_station(make_user: Callable[..., User]) -> User:
     """A counsellor covering the whole bureau (so referrals notify someone)."""
     return make_user("counsellor", unit="BUR", scope="BUR")
+
+
+@pytest.fixture
+def open_wave_for(
+    db_session: Session, catalogue: Catalogue, officer: User
+) -> Callable[[list[str]], Assignment]:
+    """Open a wave of the given instruments for ST1; return the officer's assignment in it."""
+
+    def open_wave(instruments: list[str]) -> Assignment:
+        now = utcnow()
+        campaigns.create_campaign(
+            db_session,
+            catalogue,
+            name="Q",
+            unit_code="ST1",
+            instruments=instruments,
+            opens_at=now - timedelta(hours=1),
+            closes_at=now + timedelta(days=7),
+        )
+        campaigns.open_due_waves(db_session, now)
+        campaigns.open_due_assignments(db_session, now)
+        query = select(Assignment).where(Assignment.officer_id == officer.id)
+        return db_session.scalars(query).one()
+
+    return open_wave

@@ -7,17 +7,14 @@ what the officer sees in each case.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
 from wellbeing.org.models import User
 from wellbeing.reports.models import Fact
-from wellbeing.screening import campaigns
 from wellbeing.screening.consent import give_consent, withdraw_consent
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 
@@ -25,21 +22,10 @@ GAD7_LOW = {f"q{i}": 0 for i in range(1, 8)}
 
 
 @pytest.fixture
-def assignment(db_session: Session, catalogue: Any, officer: User) -> Assignment:
+def assignment(open_wave_for: Any) -> Assignment:
     """The officer's assignment of PHQ-9 and GAD-7 in an open wave of ST1."""
-    now = utcnow()
-    campaigns.create_campaign(
-        db_session,
-        catalogue,
-        name="Q",
-        unit_code="ST1",
-        instruments=["phq9", "gad7"],
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=7),
-    )
-    campaigns.open_due_waves(db_session, now)
-    campaigns.open_due_assignments(db_session, now)
-    return db_session.scalars(select(Assignment).where(Assignment.officer_id == officer.id)).one()
+    found: Assignment = open_wave_for(["phq9", "gad7"])
+    return found
 
 
 def _stored(db_session: Session, model: Any) -> int:

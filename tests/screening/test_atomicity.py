@@ -37,27 +37,9 @@ def _counts(db_session: Any) -> dict[str, int]:
 
 
 @pytest.fixture
-def wave_assignment(db_session: Any, catalogue: Any, officer: Any) -> Any:
+def wave_assignment(open_wave_for: Any) -> Any:
     """An open wave of PHQ-9 for the officer's station, and the officer's assignment in it."""
-    from datetime import timedelta
-
-    from wellbeing.clock import utcnow
-    from wellbeing.screening import campaigns
-    from wellbeing.screening.models import Assignment
-
-    now = utcnow()
-    campaigns.create_campaign(
-        db_session,
-        catalogue,
-        name="Q",
-        unit_code="ST1",
-        instruments=["phq9"],
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=7),
-    )
-    campaigns.open_due_waves(db_session, now)
-    campaigns.open_due_assignments(db_session, now)
-    return db_session.scalars(select(Assignment).where(Assignment.officer_id == officer.id)).one()
+    return open_wave_for(["phq9"])
 
 
 class Injected(RuntimeError):
