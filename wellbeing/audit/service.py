@@ -117,7 +117,7 @@ def _append_all(session: Session, pending: list[Pending]) -> list[AuditEntry]:
     session.flush()  # what the entries talk about is written before them (and before the lock)
     seq, prev_hash = _claim_next(session, len(pending))
     now = utcnow()
-    entries = []
+    rows = []
     for actor, action, target_type, target_id, clean in pending:
         link = Link(
             seq=seq,
@@ -131,23 +131,21 @@ def _append_all(session: Session, pending: list[Pending]) -> list[AuditEntry]:
             prev_hash=prev_hash,
         )
         prev_hash = link.digest()
-        entries.append(
-            AuditEntry(
-                seq=link.seq,
-                time=link.time,
-                actor_id=link.actor_id,
-                actor_name=link.actor_name,
-                action=link.action,
-                target_type=link.target_type,
-                target_id=link.target_id,
-                detail_json=canonical_json(clean),
-                prev_hash=link.prev_hash,
-                hash=prev_hash,
-            )
+        rows.append(
+            {
+                "seq": link.seq,
+                "time": link.time,
+                "actor_id": link.actor_id,
+                "actor_name": link.actor_name,
+                "action": link.action,
+                "target_type": link.target_type,
+                "target_id": link.target_id,
+                "detail_json": canonical_json(clean),
+                "prev_hash": link.prev_hash,
+                "hash": prev_hash,
+            }
         )
         seq += 1
-    columns = [column.key for column in _ENTRIES.columns]
-    rows = [{key: getattr(entry, key) for key in columns} for entry in entries]
     connection = session.connection()
     if len(rows) == 1 and connection.dialect.name == "postgresql":
         params = {f"entry_{key}": value for key, value in rows[0].items()}
@@ -155,7 +153,7 @@ def _append_all(session: Session, pending: list[Pending]) -> list[AuditEntry]:
     else:
         connection.execute(_INSERT, rows)
         connection.execute(_MOVE_HEAD, {"new_hash": prev_hash})
-    return entries
+    return [AuditEntry(**row) for row in rows]
 
 
 def _claim_next(session: Session, count: int) -> tuple[int, str]:

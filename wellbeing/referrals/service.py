@@ -284,45 +284,39 @@ def add_event(
     return event
 
 
-def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:
-    """Active users holding a role whose scope covers the unit."""
-    ancestors = _ancestors(unit.path)
-    return list(
-        session.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                User.active.is_(True),
-                RoleGrant.role == role.value,
-                RoleGrant.scope_unit_id.in_(ancestors),
-            )
-            .order_by(User.id)
-        ).unique()
-    )
-
-
 _UNITS = cast(Table, Unit.__table__)
 _GRANTS = cast(Table, RoleGrant.__table__)
 _USERS = cast(Table, User.__table__)
 _UNIT_PATH = select(_UNITS.c.path).where(_UNITS.c.id == bindparam("unit_id"))
-_STAFF_IDS = (
-    select(_USERS.c.id)
-    .distinct()
-    .join(_GRANTS, _GRANTS.c.user_id == _USERS.c.id)
-    .where(
-        _USERS.c.active.is_(True),
-        _GRANTS.c.role == bindparam("role"),
-        _GRANTS.c.scope_unit_id.in_(bindparam("ancestors", expanding=True)),
-    )
-    .order_by(_USERS.c.id)
+# Who covers a unit: active users with a grant of the role scoped to the unit or an ancestor.
+# Built once (the submission path asks it whenever a referral opens).
+_COVERING = select(_USERS.c.id).where(
+    _USERS.c.active.is_(True),
+    _USERS.c.id.in_(
+        select(_GRANTS.c.user_id).where(
+            _GRANTS.c.role == bindparam("role"),
+            _GRANTS.c.scope_unit_id.in_(bindparam("ancestors", expanding=True)),
+        )
+    ),
 )
+_COVERING_IDS = _COVERING.order_by(_USERS.c.id)
+
+
+def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:
+    """Active users holding a role whose scope covers the unit."""
+    query = select(User).where(User.id.in_(_COVERING)).order_by(User.id)
+    return list(session.scalars(query, _covering_params(unit.path, role)))
 
 
 def staff_ids_covering(session: Session, unit_id: int, role: Role) -> list[int]:
-    """`staff_covering`'s users as ids, from statements built once (the submission path)."""
+    """`staff_covering`'s users as ids (the submission path: no users loaded)."""
     path = session.connection().execute(_UNIT_PATH, {"unit_id": unit_id}).scalar_one()
-    params = {"role": role.value, "ancestors": _ancestors(path)}
-    return list(session.connection().execute(_STAFF_IDS, params).scalars())
+    params = _covering_params(path, role)
+    return list(session.connection().execute(_COVERING_IDS, params).scalars())
+
+
+def _covering_params(path: str, role: Role) -> dict[str, object]:
+    return {"role": role.value, "ancestors": _ancestors(path)}
 
 
 def _ancestors(path: str) -> list[int]:

@@ -169,14 +169,9 @@ def build_unit_report(
     definitions = report_definitions(catalogue, wave)
     tables: dict[str, ProtectedTable] = {}
     if wave.closed:  # participation is counted while disclosure control computes
+        count_participation = partial(own_participation, session, wave.id)
         tables, own = protected_tables_and(
-            session,
-            wave.id,
-            definitions,
-            units,
-            k,
-            epsilon,
-            lambda: own_participation(session, wave.id),
+            session, wave.id, definitions, units, k, epsilon, count_participation
         )
     else:
         own = own_participation(session, wave.id)

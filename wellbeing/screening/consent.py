@@ -16,29 +16,28 @@ from wellbeing.screening.models import Consent
 CONSENT_VERSION = "2026-11-v1"
 
 
-def current_consent(session: Session, officer: User) -> Consent | None:
-    """The officer's standing consent to the current text, if any."""
-    return session.scalars(
-        select(Consent)
-        .where(
-            Consent.officer_id == officer.id,
-            Consent.version == CONSENT_VERSION,
-            Consent.withdrawn_at.is_(None),
-        )
-        .order_by(Consent.given_at.desc())
-    ).first()
-
-
 _CONSENTS = cast(Table, Consent.__table__)
 
 
-def standing(officer_id: ColumnElement[int]) -> Exists:
-    """The condition "this officer's consent to the current text stands", to use in queries."""
-    return exists().where(
+def _standing_terms(officer_id: ColumnElement[int] | int) -> tuple[ColumnElement[bool], ...]:
+    """What makes a consent row the officer's standing consent: the current text, not withdrawn."""
+    return (
         _CONSENTS.c.officer_id == officer_id,
         _CONSENTS.c.version == CONSENT_VERSION,
         _CONSENTS.c.withdrawn_at.is_(None),
     )
+
+
+def current_consent(session: Session, officer: User) -> Consent | None:
+    """The officer's standing consent to the current text, if any."""
+    return session.scalars(
+        select(Consent).where(*_standing_terms(officer.id)).order_by(Consent.given_at.desc())
+    ).first()
+
+
+def standing(officer_id: ColumnElement[int]) -> Exists:
+    """The condition "this officer's consent to the current text stands", to use in queries."""
+    return exists().where(*_standing_terms(officer_id))
 
 
 # Built once: the submission path asks this on every request, and building a statement costs
