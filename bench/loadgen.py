@@ -1,5 +1,6 @@
-"""Shared by `bench/submit.py` and `tests/faults/`: officers to sign in, a real `wellbeing serve`
-process, and concurrent clients submitting PHQ-9 and GAD-7 over HTTP (only to 127.0.0.1).
+"""Shared by `bench/submit.py`, `tests/faults/`, `tests/e2e/` and `scripts/fuzz_api.py`: officers
+to sign in, free ports and server environments, a real `wellbeing serve` process, and
+concurrent clients submitting PHQ-9 and GAD-7 over HTTP (only to 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -268,9 +269,17 @@ class Server:
         self.process = None
 
 
+def demo_env(instance: Path) -> dict[str, str]:
+    """This environment without any WELLBEING_* setting, pointed at a fresh demo instance
+    (plain-HTTP cookies, as `wellbeing demo --serve` does): the browser tests and the fuzzer."""
+    env = _without_settings()
+    env.update(WELLBEING_INSTANCE_PATH=str(instance), WELLBEING_DEMO="1")
+    return env
+
+
 def server_env(instance: Path, database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a served instance on `database_url` (scheduler off)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLBEING_")}
+    env = _without_settings()
     env.update(
         WELLBEING_INSTANCE_PATH=str(instance),
         WELLBEING_DATABASE_URL=database_url,
@@ -279,6 +288,10 @@ def server_env(instance: Path, database_url: str, **extra: str) -> dict[str, str
         **extra,
     )
     return env
+
+
+def _without_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("WELLBEING_")}
 
 
 def wait_until(check: Callable[[], bool], timeout: float, every: float = 0.2) -> None:

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from loadgen import demo_env, free_port
 
 BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - the published demo login
@@ -45,22 +47,6 @@ CHECKS = (
 )
 EXCLUDED = {"revokeToken", "storeBenchBaseline"}
 METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def server_env(instance: Path) -> dict[str, str]:
-    """This environment without WELLBEING_* settings, pointed at a fresh demo instance."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("WELLBEING_")}
-    env["WELLBEING_INSTANCE_PATH"] = str(instance)
-    env["WELLBEING_DEMO"] = "1"
-    return env
 
 
 def wait_until_ready(base_url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
@@ -170,7 +156,7 @@ def main() -> int:
     options = parser.parse_args()
     started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="wellbeing-fuzz-"))
-    env = server_env(folder / "instance")
+    env = demo_env(folder / "instance")
     subprocess.run(  # noqa: S603 - fixed arguments
         [str(BIN / "wellbeing"), "demo"], env=env, check=True, stdout=subprocess.DEVNULL
     )

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from loadgen import demo_env, free_port
+
 DEMO_PASSWORD = "demo-password-2026"
 WELLBEING = Path(sys.executable).with_name("wellbeing")  # the console script of this environment
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -36,22 +38,6 @@ PAGE_TIMEOUT_MS = 15_000
 CLIENT_ERROR_LOG = re.compile(
     r"Failed to load resource: the server responded with a status of 4\d\d"
 )
-
-
-def free_port() -> int:
-    """A port nobody listens on right now (the server binds it a moment later)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def server_env(instance: Path) -> dict[str, str]:
-    """The caller's environment without any WELLBEING_* setting, pointed at a fresh instance."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("WELLBEING_")}
-    env["WELLBEING_INSTANCE_PATH"] = str(instance)
-    env["WELLBEING_DEMO"] = "1"  # plain-HTTP cookies, as `wellbeing demo --serve` does
-    return env
 
 
 def wait_until_answering(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -93,7 +79,7 @@ def create_demo_data(env: dict[str, str]) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real service with demo data on SQLite in a temp instance; yields its base URL."""
     folder = tmp_path_factory.mktemp("live")
-    env = server_env(folder / "instance")
+    env = demo_env(folder / "instance")
     create_demo_data(env)
     port = free_port()
     log = folder / "server.log"  # gunicorn's output, shown when start-up fails
