@@ -70,6 +70,7 @@ def register_commands() -> None:
     from wellbeing.cli_org import units, users
     from wellbeing.cli_screening import campaigns, incidents
     from wellbeing.cli_serve import demo, serve
+    from wellbeing.facts.cli import reports_cli
     from wellbeing.instruments.cli import instruments_cli
     from wellbeing.scheduler.cli import scheduler
 
@@ -80,6 +81,7 @@ def register_commands() -> None:
     cli.add_command(scheduler)
     cli.add_command(backup)
     cli.add_command(restore)
+    cli.add_command(reports_cli)
 
 
 register_commands()

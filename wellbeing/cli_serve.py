@@ -18,12 +18,19 @@ from wellbeing.sealed import set_active_keyring
 
 
 def create_demo_history(session: Session) -> bool:
-    """Demo waves and submissions, sealed with the instance's keyring."""
+    """Demo waves and submissions, sealed with the instance's keyring, and the releases of the
+    closed waves (what the release job would store within minutes of a wave closing)."""
     from wellbeing.demo_screening import create_demo_screenings
+    from wellbeing.facts.publish import publish_closed_wave, waves_to_release
 
     settings = load_settings()
     set_active_keyring(select_provider(settings.effective_keyring_path).load())
-    return create_demo_screenings(session, load_policy(settings), utcnow())
+    policy = load_policy(settings)
+    created = create_demo_screenings(session, policy, utcnow())
+    k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
+    for wave_id in waves_to_release(session, policy.catalogue, k, epsilon):
+        publish_closed_wave(session, policy.catalogue, wave_id, k, epsilon)
+    return created
 
 
 @click.command()

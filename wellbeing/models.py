@@ -3,6 +3,7 @@
 from wellbeing.audit import models as audit_models
 from wellbeing.auth import models as auth_models
 from wellbeing.db import Base
+from wellbeing.facts import models as fact_models
 from wellbeing.notify import models as notify_models
 from wellbeing.org import models as org_models
 from wellbeing.referrals import models as referral_models
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "audit_models",
     "auth_models",
+    "fact_models",
     "notify_models",
     "org_models",
     "referral_models",

@@ -137,6 +137,15 @@ class SealedColumn:
             obj.id = new_id()  # type: ignore[attr-defined]
         setattr(obj, info.column, seal_json(keyring, value, self.binding_for(obj)))
 
+    def seal(self, value: Any, *, record_id: str, owner: str | None = None) -> bytes:
+        """The sealed form of ``value`` for a row written with Core (the record's id and owner
+        given directly); it opens like one assigned through the attribute."""
+        info = self._info()
+        if (owner is None) != (info.owner is None):
+            raise ValueError(f"{info.attribute} is bound to {info.owner or 'no owner'}")
+        binding = Binding(info.purpose, info.table.name, info.attribute, record_id, owner)
+        return seal_json(active_keyring(), value, binding)
+
     def binding_for(self, obj: object) -> Binding:
         """The binding of this attribute on `obj`: purpose, table, attribute, id and owner."""
         info = self._info()

@@ -1,7 +1,7 @@
 """The demo bureau leader's reports in a real browser: dashboard, drill-down, PDF download.
 
 The demo has two closed waves of PHQ-9 and GAD-7 for ~60 officers in 6 teams of ~10, and
-k=10: much is hidden (with the reason shown), while bureau-level figures are shown.
+k=10: much is hidden (one neutral mark, no reason), while bureau-level figures are shown.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ def test_bureau_leader_dashboard_drill_down_and_pdf(
     assert int(bureau_n) >= 10
     hidden = page.locator(".hidden-cell")
     assert hidden.count() > 0  # with k=10 and teams of ~10, much is hidden...
-    reason = hidden.first.get_attribute("data-reason")
-    assert reason in {"too_few", "protects_other", "one_band"}
-    expect(page.locator("#hidden-legend")).to_contain_text("已隐藏")  # ...and says why
+    assert hidden.first.get_attribute("data-reason") is None  # ...and never says why one is
+    assert set(hidden.all_inner_texts()) == {"—"}
+    expect(page.locator("#hidden-legend")).to_contain_text("已隐藏")  # why values are hidden at all
     page.goto(f"{live_server}/reports/units/BUR?lang=en")
-    expect(page.locator("#hidden-legend")).to_contain_text("Hidden")
+    expect(page.locator("#hidden-legend")).to_contain_text("Hidden to protect individuals")
     assert_clean(page)
 
     page.locator("#participation a.drill[href*='/reports/units/ST1?']").click()

@@ -191,8 +191,15 @@ class ReportWorld:
         self.session.flush()
         return names
 
-    def run_wave(self, totals: dict[str, tuple[int, int] | None], *, close: bool = True) -> Any:
-        """Open the next wave, submit the given totals, and (by default) close it."""
+    def run_wave(
+        self,
+        totals: dict[str, tuple[int, int] | None],
+        *,
+        close: bool = True,
+        release: int | None = 5,
+    ) -> Any:
+        """Open the next wave, submit the given totals, and (by default) close it and store its
+        exact releases at threshold ``release`` (None: leave that to the job)."""
         from sqlalchemy import select
 
         from wellbeing.screening import campaigns
@@ -229,8 +236,16 @@ class ReportWorld:
         if close:
             self.clock.now = wave.closes_at + timedelta(minutes=1)
             campaigns.expire_and_close(self.session, self.clock.now)
+            if release is not None:
+                self.release(wave, release)
         self.session.flush()
         return wave
+
+    def release(self, wave: Any, k: int, epsilon: float | None = None) -> list[Any]:
+        """Store a closed wave's releases as the release job does (facts opened, protected)."""
+        from wellbeing.facts.publish import publish_closed_wave
+
+        return publish_closed_wave(self.session, self.policy.catalogue, wave.id, k, epsilon)
 
 
 @pytest.fixture

@@ -12,9 +12,11 @@ from wellbeing.reports.disclosure import (
     Cell,
     DisclosureError,
     ProtectedTable,
+    Protection,
     Reason,
     ReportRow,
     UnitResults,
+    explain_table,
     protect_report,
     protect_table,
 )
@@ -23,11 +25,13 @@ from wellbeing.reports.reasons import REASON_TEXTS, reason_text
 AB = ["a", "b"]
 
 
-def shown(row: ReportRow) -> dict[str, int | Reason | None]:
-    """A row as {column: value, or the reason it is hidden}."""
+def shown(protection: Protection, unit: str) -> dict[str, int | Reason | None]:
+    """A row as {column: value, or the reason it is hidden (the audit trail's, not leaders')}."""
+    [row] = [row for row in protection.table.rows if row.unit == unit]
     cells = {"n": row.n, **row.bands}
     return {
-        name: cell.value if cell.value is not None else cell.reason for name, cell in cells.items()
+        name: protection.reason_of(unit, name) if cell.hidden else cell.value
+        for name, cell in cells.items()
     }
 
 
@@ -37,10 +41,16 @@ def by_unit(table: ProtectedTable) -> dict[str, ReportRow]:
 
 def test_a_row_total_minus_its_visible_bands_is_stopped(attack: Callable[..., Any]) -> None:
     units = [UnitResults("U", None, {"a": 4, "b": 30, "c": 12}, 230)]
-    table = protect_table(units, ["a", "b", "c"], 10)
+    protection = explain_table(units, ["a", "b", "c"], 10)
+    table = protection.table
     row = table.rows[0]
     # 46 - 30 - 12 would give 4: the smallest other count is hidden as well
-    assert shown(row) == {"n": 46, "a": Reason.TOO_FEW, "b": 30, "c": Reason.PROTECTS_OTHER}
+    assert shown(protection, "U") == {
+        "n": 46,
+        "a": Reason.TOO_FEW,
+        "b": 30,
+        "c": Reason.PROTECTS_OTHER,
+    }
     assert row.mean.value == pytest.approx(5.0)
     assert attack(units, table).leaks(table.band_ids, 10) == []
 
@@ -51,12 +61,16 @@ def test_a_parent_minus_its_other_children_is_stopped(attack: Callable[..., Any]
         UnitResults("T1", "ST", {"a": 3, "b": 20}),
         UnitResults("T2", "ST", {"a": 15, "b": 20}),
     ]
-    table = protect_table(units, AB, 10)
-    rows = by_unit(table)
+    protection = explain_table(units, AB, 10)
+    table = protection.table
     # ST.a - T2.a and T1.n - T1.b would both give T1.a = 3; the four inner cells hide together
-    assert shown(rows["ST"]) == {"n": 58, "a": 18, "b": 40}
-    assert shown(rows["T1"]) == {"n": 23, "a": Reason.TOO_FEW, "b": Reason.PROTECTS_OTHER}
-    assert shown(rows["T2"]) == {"n": 35, "a": Reason.PROTECTS_OTHER, "b": Reason.PROTECTS_OTHER}
+    assert shown(protection, "ST") == {"n": 58, "a": 18, "b": 40}
+    assert shown(protection, "T1") == {"n": 23, "a": Reason.TOO_FEW, "b": Reason.PROTECTS_OTHER}
+    assert shown(protection, "T2") == {
+        "n": 35,
+        "a": Reason.PROTECTS_OTHER,
+        "b": Reason.PROTECTS_OTHER,
+    }
     assert attack(units, table).leaks(AB, 10) == []
 
 
@@ -68,12 +82,14 @@ def test_officers_attached_directly_to_a_parent_are_a_hidden_group(
         UnitResults("T1", "ST", {"a": 10, "b": 10}, 200),
         UnitResults("T2", "ST", {"a": 10, "b": 12}, 230),
     ]
-    table = protect_table(units, AB, 10)
+    protection = explain_table(units, AB, 10)
+    table = protection.table
     rows = by_unit(table)
     # with every row in full, ST - T1 - T2 = (n 3, a 3, b 0, their totals): all hidden behind T1
-    assert shown(rows["ST"]) == {"n": 45, "a": 23, "b": 22}
-    assert shown(rows["T1"]) == dict.fromkeys(("n", "a", "b"), Reason.PROTECTS_OTHER)
-    assert rows["T1"].mean.reason is Reason.PROTECTS_OTHER  # ST.S - T2.S = T1.S + their totals
+    assert shown(protection, "ST") == {"n": 45, "a": 23, "b": 22}
+    assert shown(protection, "T1") == dict.fromkeys(("n", "a", "b"), Reason.PROTECTS_OTHER)
+    # ST.S - T2.S = T1.S + their totals
+    assert protection.reason_of("T1", "mean") is Reason.PROTECTS_OTHER
     assert rows["ST"].mean.value == pytest.approx(466 / 45)
     result = attack(units, table)
     assert result.leaks(AB, 10) == []
@@ -96,10 +112,12 @@ def test_a_unit_in_one_band_shows_no_breakdown(attack: Callable[..., Any]) -> No
         UnitResults("T1", "ST", {"b": 25}, 400),
         UnitResults("T2", "ST", {"a": 12, "b": 13}, 300),
     ]
-    table = protect_table(units, AB, 10)
+    protection = explain_table(units, AB, 10)
+    table = protection.table
     rows = by_unit(table)
-    assert shown(rows["T1"]) == {"n": 25, "a": Reason.ONE_BAND, "b": Reason.ONE_BAND}
-    assert rows["T1"].mean.reason is Reason.ONE_BAND
+    assert shown(protection, "T1") == {"n": 25, "a": Reason.ONE_BAND, "b": Reason.ONE_BAND}
+    assert protection.reason_of("T1", "mean") is Reason.ONE_BAND
+    assert rows["T1"].bands["a"] == rows["T1"].bands["b"] == Cell(None)  # one neutral mark
     # ST.a - T2.a = 0 would tell that everyone in T1 is in band b
     visible_a = [rows[unit].bands["a"].value is not None for unit in ("ST", "T2")]
     assert not all(visible_a)
@@ -107,15 +125,22 @@ def test_a_unit_in_one_band_shows_no_breakdown(attack: Callable[..., Any]) -> No
 
 
 def test_a_unit_below_k_shows_no_breakdown_and_no_count() -> None:
-    rows = protect_report([UnitResults("T", None, {"a": 4, "b": 3}, 50)], AB, 10, "T")
-    assert shown(rows[0]) == dict.fromkeys(("n", "a", "b"), Reason.TOO_FEW)
-    assert rows[0].mean.reason is Reason.TOO_FEW
+    units = [UnitResults("T", None, {"a": 4, "b": 3}, 50)]
+    rows = protect_report(units, AB, 10, "T")
+    assert [rows[0].n, *rows[0].bands.values()] == [Cell(None)] * 3
+    assert rows[0].mean.hidden
+    protection = explain_table(units, AB, 10)
+    assert shown(protection, "T") == dict.fromkeys(("n", "a", "b"), Reason.TOO_FEW)
+    assert protection.reason_of("T", "mean") is Reason.TOO_FEW
 
 
 def test_a_unit_without_results_shows_zero() -> None:
     rows = protect_report([UnitResults("T", None, {})], AB, 5, "T")
     assert rows[0].n == Cell(0)
-    assert rows[0].mean.reason is Reason.TOO_FEW
+    assert rows[0].mean.hidden
+    assert explain_table([UnitResults("T", None, {})], AB, 5).reason_of("T", "mean") is (
+        Reason.TOO_FEW
+    )
 
 
 def test_a_chain_of_steps_is_stopped_where_one_step_protection_fails(

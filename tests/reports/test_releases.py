@@ -1,4 +1,5 @@
-"""Facts schema, the shuffle of closed waves' facts, stored releases and the DP budget."""
+"""Sealed facts, the release job, stored releases (what leaders see, nothing more), the sealed
+reasons and the DP budget."""
 
 from __future__ import annotations
 
@@ -6,20 +7,25 @@ import copy
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, inspect, select, update
 
+from wellbeing.audit.models import AuditEntry
+from wellbeing.crypto import CryptoError
+from wellbeing.facts.models import Fact, ReleaseReasons
+from wellbeing.facts.publish import release_reasons, waves_to_release
+from wellbeing.facts.service import count_facts
 from wellbeing.jobs import JobContext, find_job
-from wellbeing.reports.aggregate import fact_counts, load_units, own_participation
-from wellbeing.reports.disclosure import protect_table
-from wellbeing.reports.models import Fact, FactShuffle, Release
-from wellbeing.reports.release import MEAN_DECIMALS, protected_tables_and, wave_budget
-from wellbeing.reports.shuffle import shuffle_wave_facts, waves_to_shuffle
-from wellbeing.reports.tree import DisclosureError
+from wellbeing.reports.aggregate import load_units
+from wellbeing.reports.disclosure import Reason, explain_table
+from wellbeing.reports.models import Release
+from wellbeing.reports.release import MEAN_DECIMALS, wave_budget
 
 
-def test_facts_carry_no_officer_id_and_no_fine_timestamp(engine: Engine) -> None:
+def test_facts_carry_no_result_in_plaintext_no_officer_id_and_no_fine_timestamp(
+    engine: Engine,
+) -> None:
     columns = {column["name"]: column for column in inspect(engine).get_columns("report_facts")}
-    assert set(columns) == {"id", "unit_id", "wave_id", "instrument_id", "band", "total", "flags"}
+    assert set(columns) == {"id", "unit_id", "wave_id", "instrument_id", "result_sealed"}
     for column in columns.values():
         assert "date" not in str(column["type"]).lower()
         assert "time" not in str(column["type"]).lower()
@@ -29,78 +35,144 @@ def test_facts_carry_no_officer_id_and_no_fine_timestamp(engine: Engine) -> None
 
 @pytest.fixture
 def closed_wave(report_world: Any) -> Any:
-    """Seven officers in ST1-T1 and six in ST2-T1 answered a wave that then closed."""
+    """Seven officers in ST1-T1 and six in ST2-T1 answered a wave that then closed (the job
+    has not released it yet)."""
     names = report_world.add_officers("ST1-T1", 7) + report_world.add_officers("ST2-T1", 6)
-    return report_world.run_wave({name: (i % 15, i % 12) for i, name in enumerate(names)})
+    totals = {name: (i % 15, i % 12) for i, name in enumerate(names)}
+    return report_world.run_wave(totals, release=None)
 
 
-def _facts(session: Any, wave_id: int) -> list[tuple[Any, ...]]:
-    rows = session.execute(
-        select(Fact.id, Fact.unit_id, Fact.instrument_id, Fact.band, Fact.total).where(
-            Fact.wave_id == wave_id
-        )
-    ).all()
-    return [tuple(row) for row in rows]
-
-
-def test_shuffle_gives_fresh_ids_and_keeps_the_figures(closed_wave: Any, db_session: Any) -> None:
-    before = _facts(db_session, closed_wave.id)
-    assert closed_wave.id in waves_to_shuffle(db_session)
-    assert shuffle_wave_facts(db_session, closed_wave.id) == len(before) == 26
-    after = _facts(db_session, closed_wave.id)
-    assert {row[0] for row in before}.isdisjoint(row[0] for row in after)
-    assert sorted(row[1:] for row in before) == sorted(row[1:] for row in after)
-    assert closed_wave.id not in waves_to_shuffle(db_session)
-
-
-def test_shuffle_job_is_registered_and_idempotent(
-    closed_wave: Any, app: Any, db_session: Any
-) -> None:
-    job = find_job("reports.shuffle_facts")
-    context = JobContext(
+def _context(app: Any) -> JobContext:
+    return JobContext(
         database=app.extensions["wellbeing.db"], settings=app.extensions["wellbeing.settings"]
     )
-    job.func(context)
-    job.func(context)
-    shuffles = db_session.scalars(select(FactShuffle)).all()
-    assert [(s.wave_id, s.facts) for s in shuffles] == [(closed_wave.id, 26)]
-    releases = db_session.scalars(select(Release).where(Release.wave_id == closed_wave.id))
-    assert sorted(r.instrument_id for r in releases) == ["gad7", "phq9"]  # published ahead
 
 
-def test_open_waves_are_not_shuffled(report_world: Any, db_session: Any) -> None:
+def test_a_fact_opens_only_in_its_own_row(closed_wave: Any, db_session: Any) -> None:
+    facts = db_session.scalars(select(Fact).where(Fact.wave_id == closed_wave.id)).all()
+    assert len(facts) == 26  # 13 officers x 2 instruments
+    assert {fact.instrument_id for fact in facts} == {"phq9", "gad7"}
+    assert all(set(fact.result) == {"band", "total"} for fact in facts)
+    first, second = facts[0], facts[1]
+    stolen = first.result_sealed  # a result moved to another row does not open there
+    db_session.execute(update(Fact).where(Fact.id == second.id).values(result_sealed=stolen))
+    db_session.expire_all()
+    moved = db_session.get(Fact, second.id)
+    with pytest.raises(CryptoError):
+        _ = moved.result
+
+
+def test_counting_the_sealed_facts_gives_the_bands_and_totals(
+    closed_wave: Any, report_world: Any, db_session: Any
+) -> None:
+    counts = count_facts(db_session, closed_wave.id, "phq9")
+    units = load_units(db_session)
+    bands = [band.id for band in report_world.policy.catalogue.get("phq9").bands]
+    results = {unit.code: unit for unit in counts.unit_results(units, bands)}
+    st1, st2 = results["ST1-T1"], results["ST2-T1"]
+    assert sum(st1.bands.values()) == 7
+    assert sum(st2.bands.values()) == 6
+    # totals i % 15 for i = 0..12: ST1-T1 has i = 0..6, ST2-T1 has i = 7..12
+    assert st1.total_sum == sum(range(7))
+    assert st2.total_sum == sum(range(7, 13))
+
+
+def test_the_release_job_stores_each_instrument_once_with_sealed_reasons(
+    closed_wave: Any, app: Any, db_session: Any
+) -> None:
+    settings = app.extensions["wellbeing.settings"]
+    catalogue = app.extensions["wellbeing.policy"].catalogue
+    k = settings.report_min_cell
+    assert waves_to_release(db_session, catalogue, k, None) == [closed_wave.id]
+    job = find_job("reports.release_waves")
+    job.func(_context(app))
+    job.func(_context(app))  # idempotent
+    releases = db_session.scalars(select(Release).where(Release.wave_id == closed_wave.id)).all()
+    assert sorted(r.instrument_id for r in releases) == ["gad7", "phq9"]
+    assert waves_to_release(db_session, catalogue, k, None) == []
+    for release in releases:
+        stored = release.cells
+        for row in stored["rows"]:  # values only: a hidden value is null, and nothing says why
+            for value in [row["n"], *row["bands"].values(), row["mean"]]:
+                assert value is None or isinstance(value, int | float)
+        reasons = release_reasons(db_session, release.id)
+        hidden = sum(
+            value is None
+            for row in stored["rows"]
+            for value in [row["n"], *row["bands"].values(), row["mean"]]
+        )
+        assert hidden > 0  # 7 and 6 people with k = 10: there is something to protect
+        assert len(reasons) == hidden
+        assert {reason for _unit, _column, reason in reasons} <= {r.value for r in Reason}
+        audited = db_session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.action == "report.released", AuditEntry.target_id == str(release.id)
+            )
+        ).one()
+        assert audited.detail["hidden"] == hidden
+        assert "reasons" not in audited.detail
+    sealed = db_session.scalars(select(ReleaseReasons)).all()
+    assert len(sealed) == 2
+    assert all(b"too_few" not in row.reasons_sealed for row in sealed)
+
+
+def test_the_stored_reasons_are_those_disclosure_control_gave(
+    closed_wave: Any, report_world: Any, db_session: Any
+) -> None:
+    phq9 = {r.instrument_id: r for r in report_world.release(closed_wave, 5)}["phq9"]
+    bands = [band.id for band in report_world.policy.catalogue.get("phq9").bands]
+    units = load_units(db_session)
+    results = count_facts(db_session, closed_wave.id, "phq9").unit_results(units, bands)
+    expected = explain_table(results, bands, 5, public_n=True, mean_decimals=MEAN_DECIMALS)
+    stored = {
+        (unit, column): Reason(why) for unit, column, why in release_reasons(db_session, phq9.id)
+    }
+    assert stored == dict(expected.reasons)
+
+
+def test_open_waves_are_not_released(report_world: Any, app: Any, db_session: Any) -> None:
     names = report_world.add_officers("ST1-T1", 3)
     wave = report_world.run_wave({name: (1, 1) for name in names}, close=False)
-    assert wave.id not in waves_to_shuffle(db_session)
+    catalogue = app.extensions["wellbeing.policy"].catalogue
+    assert waves_to_release(db_session, catalogue, 5, None) == []
+    assert report_world.release(wave, 5) == []
 
 
-def test_an_exact_release_is_published_by_the_job_and_requests_never_write(
-    closed_wave: Any, make_app: Any, make_user: Any, api_headers: Any, db_session: Any
+def test_requests_only_read_stored_releases(
+    closed_wave: Any,
+    report_world: Any,
+    make_app: Any,
+    make_user: Any,
+    api_headers: Any,
+    db_session: Any,
 ) -> None:
     app = make_app(report_min_cell=5)
     client = app.test_client()
     bureau = api_headers(make_user("leader", unit="BUR", scope="BUR").username)
     station = api_headers(make_user("leader", unit="ST1", scope="ST1").username)
     path = "/api/v1/reports/units/{}?wave=" + str(closed_wave.id)
+    releases = select(func.count()).select_from(Release).where(Release.wave_id == closed_wave.id)
+
+    before = client.get(path.format("BUR"), headers=bureau).get_json()
+    assert before["pending"] is True  # closed, not released yet: participation only
+    assert before["instruments"] == []
+    assert all(row["instruments"] == {} for row in before["rows"])
+    assert db_session.scalar(releases) == 0  # a request never computes or writes one
+
+    find_job("reports.release_waves").func(_context(app))
+    assert db_session.scalar(releases) == 2  # one per instrument
     whole = client.get(path.format("BUR"), headers=bureau).get_json()
     part = client.get(path.format("ST1"), headers=station).get_json()
+    assert whole["pending"] is False
+    assert [i["id"] for i in whole["instruments"]] == ["phq9", "gad7"]
     assert part["rows"] == [row for row in whole["rows"] if row["unit"].startswith("ST1")]
-    releases = select(func.count()).select_from(Release).where(Release.wave_id == closed_wave.id)
-    assert db_session.scalar(releases) == 0  # computed for the requests, not written by them
 
-    context = JobContext(
-        database=app.extensions["wellbeing.db"], settings=app.extensions["wellbeing.settings"]
-    )
-    find_job("reports.shuffle_facts").func(context)
-    assert db_session.scalar(releases) == 2  # one per instrument
-    assert client.get(path.format("BUR"), headers=bureau).get_json()["rows"] == whole["rows"]
-
-    # requests now read the stored release: a (test-only) edit of it shows through
+    # requests read the stored release: a (test-only) edit of it shows through
     phq9 = db_session.scalars(
         select(Release).where(Release.wave_id == closed_wave.id, Release.instrument_id == "phq9")
     ).one()
     cells = copy.deepcopy(phq9.cells)
-    cells["rows"][0]["n"] = [999, None]
+    cells["rows"][0]["n"] = 999
     phq9.cells = cells
     db_session.commit()
     served = client.get(path.format("BUR"), headers=bureau).get_json()["rows"][0]
@@ -108,13 +180,20 @@ def test_an_exact_release_is_published_by_the_job_and_requests_never_write(
 
 
 def test_dp_mode_records_the_budget_once(
-    closed_wave: Any, make_app: Any, make_user: Any, api_headers: Any, db_session: Any
+    closed_wave: Any,
+    report_world: Any,
+    make_app: Any,
+    make_user: Any,
+    api_headers: Any,
+    db_session: Any,
 ) -> None:
     app = make_app(report_min_cell=5, report_dp_epsilon=1.0)
     client = app.test_client()
     headers = api_headers(make_user("leader", unit="BUR", scope="BUR").username)
     path = f"/api/v1/reports/units/BUR?wave={closed_wave.id}"
+    find_job("reports.release_waves").func(_context(app))
     first = client.get(path, headers=headers).get_json()
+    find_job("reports.release_waves").func(_context(app))
     second = client.get(path, headers=headers).get_json()
     assert first["rows"] == second["rows"]  # the stored noisy release, not fresh noise
     releases = db_session.scalars(select(Release).where(Release.wave_id == closed_wave.id)).all()
@@ -129,49 +208,25 @@ def test_dp_mode_records_the_budget_once(
     for row in first["rows"]:
         for result in row["instruments"].values():
             assert result["mean"] is None
-            assert result["hidden"]["mean"] in {
-                "noise_mode",
-                "too_few",
-                "one_band",
-                "protects_other",
-            }
+            assert "hidden" not in result
     # a later change of the setting does not re-release (and re-spend) the wave
+    report_world.release(closed_wave, 5, 0.5)
     other = make_app(report_min_cell=5, report_dp_epsilon=0.5).test_client()
     assert other.get(path, headers=headers).get_json()["rows"] == first["rows"]
     assert len(db_session.scalars(select(Release)).all()) == 2
 
 
-def test_disclosure_control_in_its_worker_thread_matches_and_the_session_work_runs_meanwhile(
-    closed_wave: Any, report_world: Any, db_session: Any
-) -> None:
-    """`protected_tables_and` protects each instrument in a worker thread while this thread
-    queries: the tables equal those protected here from one GROUP BY of the wave, and
-    `meanwhile`'s result (a query on the same session) comes back unchanged."""
-    catalogue = report_world.policy.catalogue
-    definitions = [catalogue.get("phq9"), catalogue.get("gad7")]
-    units = load_units(db_session)
-    counts = fact_counts(db_session, closed_wave.id)
-    expected = {}
-    for definition in definitions:
-        bands = [band.id for band in definition.bands]
-        expected[definition.id] = protect_table(
-            counts[definition.id].unit_results(units, bands),
-            bands,
-            5,
-            public_n=True,
-            mean_decimals=MEAN_DECIMALS,
-        )
+def test_reports_never_open_a_sealed_value(repo_root: Any) -> None:
+    """Only the release job (facts/) opens facts: the reports package imports no crypto, no
+    sealed column, no facts and no referrals (DESIGN.md: reports never decrypt)."""
+    import ast
 
-    def participation() -> dict[int, tuple[int, int]]:
-        return own_participation(db_session, closed_wave.id)
-
-    tables, own = protected_tables_and(
-        db_session, closed_wave.id, definitions, units, 5, None, participation
-    )
-    assert tables == expected
-    assert list(tables) == ["phq9", "gad7"]
-    assert own == own_participation(db_session, closed_wave.id)
-    assert sum(invited for invited, _responded in own.values()) == 13
-
-    with pytest.raises(DisclosureError):  # an error in the worker reaches the caller
-        protected_tables_and(db_session, closed_wave.id, definitions, units, 2, None, participation)
+    forbidden = ("wellbeing.crypto", "wellbeing.sealed", "wellbeing.facts", "wellbeing.referrals")
+    found = []
+    for path in sorted((repo_root / "wellbeing" / "reports").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            found += [f"{path.name}: {name}" for name in names if name.startswith(forbidden)]
+    assert found == []

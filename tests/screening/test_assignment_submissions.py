@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wellbeing.facts.models import Fact
 from wellbeing.org.models import User
-from wellbeing.reports.models import Fact
 from wellbeing.screening.consent import give_consent, withdraw_consent
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from wellbeing.audit.models import AuditEntry
+from wellbeing.facts.models import Fact
 from wellbeing.notify.models import OutboxMessage
 from wellbeing.referrals.models import Referral
-from wellbeing.reports.models import Fact
 from wellbeing.screening import consequences
 from wellbeing.screening.models import Submission
 

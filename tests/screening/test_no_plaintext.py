@@ -4,8 +4,10 @@ bands, rule reasons or notes in plaintext next to an identity.
 The real command runs in a subprocess against a temp instance. The test first opens every sealed
 record through the app's models (keyring from the instance) to learn what must not leak, then
 searches the raw SQLite file (after a WAL checkpoint) and a `pg_dump` for tell-tale plaintext.
-`report_facts` holds band ids, totals and flags by design, without identity: band and flag ids are
-searched everywhere except in that table, which must have no column naming a person.
+Report facts are sealed too (issue: facts at rest single a person out), so no row anywhere says
+which band or flag one officer's result had: band and flag ids are searched everywhere except in
+the stored releases, which hold only protected unit-level counts keyed by band id (what leaders
+are shown), and the facts' plain columns are exactly unit, wave and instrument.
 """
 
 from __future__ import annotations
@@ -30,13 +32,15 @@ from sqlalchemy.orm import Session
 
 from wellbeing.crypto import FileKeyProvider
 from wellbeing.db import make_engine
+from wellbeing.facts.models import Fact
 from wellbeing.models import Base
 from wellbeing.screening.models import Submission
 from wellbeing.sealed import registered_columns, set_active_keyring
 
 WELLBEING = Path(sys.executable).with_name("wellbeing")
 RULES = Path(__file__).resolve().parents[2] / "questionnaires" / "rules"
-DEIDENTIFIED = "report_facts"  # band, total, flags by design; no identity
+PUBLISHED = "report_releases"  # protected counts keyed by band id: what leaders see
+FACT_COLUMNS = {"id", "unit_id", "wave_id", "instrument_id", "result_sealed"}
 IDENTITY_COLUMN = re.compile(r"officer|user|person|actor|supervisor|claimed|created_by")
 JSON_KEYS = ("answers", "item_scores", "total", "band", "subscales", "flags", "q1", "q9", "exact")
 MIN_LEAF = 8  # shorter sealed strings (ids like "q1", "urgent") are checked by pattern instead
@@ -47,6 +51,7 @@ class Secrets:
     """What the sealed records hold, learned by opening them through the app."""
 
     submissions: int = 0
+    facts: int = 0  # sealed facts opened, each with a band
     totals: set[str] = field(default_factory=set)
     bands: set[str] = field(default_factory=set)
     flags: set[str] = field(default_factory=set)
@@ -97,6 +102,8 @@ def _open_everything(engine: Engine, instance: Path) -> Secrets:
             if result.get("band"):
                 found.bands.add(result["band"])
             found.flags.update(result.get("flags", []))
+        for fact in session.scalars(select(Fact)):
+            found.facts += fact.result["band"] in found.bands
         for info in registered_columns(Base.metadata):
             if info.table.name == "submissions" or info.table.name not in present:
                 continue
@@ -133,26 +140,25 @@ def _leaks(haystack: bytes, needles: list[bytes]) -> list[str]:
     return sorted({needle.decode() for needle in needles if needle in haystack})
 
 
-def _check(raw: bytes, without_facts: bytes, secrets: Secrets) -> None:
-    """Nothing payload-shaped anywhere; no band or flag id outside the de-identified facts."""
+def _check(raw: bytes, without_releases: bytes, secrets: Secrets) -> None:
+    """Nothing payload-shaped anywhere; no band or flag id outside the protected releases."""
     assert secrets.submissions > 100, "the demo should have submitted its waves"
+    assert secrets.facts >= secrets.submissions, "every wave submission should leave a fact"
     assert secrets.bands, "the demo should reach severity bands"
     assert secrets.flags, "the demo should raise flags (PHQ-9 item 9)"
     assert secrets.texts, "the demo's referrals should hold sealed reasons"
-    # A positive control: the de-identified facts' band ids are plaintext, and the search sees them.
-    assert any(band.encode() in raw for band in secrets.bands)
+    # A positive control: the releases key their counts by band id, and the search sees them.
+    assert any(f'"{band}"'.encode() in raw for band in secrets.bands)
     texts = _rule_texts() | secrets.texts
     assert _leaks(raw, _json_fragments(secrets)) == []
     assert _leaks(raw, [t.encode() for t in texts]) == []
-    quoted_ids = [f"'{band}'".encode() for band in secrets.bands]
-    quoted_ids += [f'"{flag}"'.encode() for flag in secrets.flags]
-    quoted_ids += [flag.encode() for flag in secrets.flags]
-    assert _leaks(without_facts, quoted_ids) == []
+    ids = [band.encode() for band in secrets.bands] + [flag.encode() for flag in secrets.flags]
+    assert _leaks(without_releases, ids) == []
 
 
-def _facts_have_no_identity(engine: Engine) -> None:
-    columns = [c["name"] for c in inspect(engine).get_columns(DEIDENTIFIED)]
-    assert columns, "report_facts should exist"
+def _facts_are_sealed(engine: Engine) -> None:
+    columns = {c["name"] for c in inspect(engine).get_columns("report_facts")}
+    assert columns == FACT_COLUMNS  # unit, wave, instrument in plain; the result sealed
     assert [c for c in columns if IDENTITY_COLUMN.search(c)] == []
 
 
@@ -165,13 +171,13 @@ def test_the_sqlite_file_holds_no_clinical_plaintext(tmp_path: Path) -> None:
         others = [
             line
             for line in connection.iterdump()
-            if not re.match(rf'INSERT INTO "?{DEIDENTIFIED}"?', line)
+            if not re.match(rf'INSERT INTO "?{PUBLISHED}"?', line)
         ]
     connection.close()
     engine = make_engine(f"sqlite:///{database}")
     try:
         secrets = _open_everything(engine, instance)
-        _facts_have_no_identity(engine)
+        _facts_are_sealed(engine)
     finally:
         engine.dispose()
     raw = database.read_bytes()
@@ -218,9 +224,9 @@ def test_a_pg_dump_holds_no_clinical_plaintext(scratch_postgres: str, tmp_path: 
     engine = make_engine(scratch_postgres)
     try:
         secrets = _open_everything(engine, instance)
-        _facts_have_no_identity(engine)
+        _facts_are_sealed(engine)
     finally:
         engine.dispose()
     whole = _pg_dump(scratch_postgres)
-    without_facts = _pg_dump(scratch_postgres, f"--exclude-table-data={DEIDENTIFIED}")
-    _check(whole, without_facts, secrets)
+    without_releases = _pg_dump(scratch_postgres, f"--exclude-table-data={PUBLISHED}")
+    _check(whole, without_releases, secrets)

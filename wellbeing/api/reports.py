@@ -1,8 +1,8 @@
 """Reports API: waves the caller sees, a unit's protected report, its trend, PDF and CSV.
 
 Leaders (within their scope) and supervisors only; a unit outside the caller's scope is a 404,
-as is an unknown wave; a malformed parameter is a 422. Every hidden value is null, with its
-reason in "hidden".
+as is an unknown wave; a malformed parameter is a 422. Every hidden value is null, one neutral
+mark: nothing says why it is hidden.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Reading what reports are made of: the unit tree, fact counts and participation (SQL only).
 
 Reports read plain tables only — units, waves, campaigns, assignments (counted, grouped by unit;
-officer ids never leave the query) and report_facts — and never decrypt anything. Fact counts
-come from one ``GROUP BY`` per wave, aggregated by the database: what reaches Python grows with
-units × instruments × bands, never with the number of facts.
+officer ids never leave the query) and stored releases — and never decrypt anything. The sealed
+facts are opened and counted by the release job (facts.publish), which hands reports the
+counts as `InstrumentCounts`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from wellbeing.org.models import Unit
 from wellbeing.reports.disclosure import UnitResults
-from wellbeing.reports.models import Fact
 from wellbeing.screening.models import Assignment, AssignmentStatus
 
 
@@ -82,33 +81,6 @@ def tree_hash(units: Iterable[UnitNode]) -> str:
     for unit in sorted(units, key=lambda u: u.code):
         digest.update(f"{unit.code}\x1f{unit.parent or ''}\x1e".encode())
     return digest.hexdigest()
-
-
-def fact_counts(
-    session: Session, wave_id: int, instrument_id: str | None = None
-) -> dict[str, InstrumentCounts]:
-    """Own-group counts of a wave's facts per instrument (or of one instrument), from one
-    GROUP BY (its rows are bounded by units × instruments × bands, so they are fetched at once)."""
-    query = (
-        select(
-            Fact.unit_id,
-            Fact.instrument_id,
-            Fact.band,
-            func.count(),
-            func.coalesce(func.sum(Fact.total), 0.0),
-        )
-        .where(Fact.wave_id == wave_id, Fact.band.is_not(None))
-        .group_by(Fact.unit_id, Fact.instrument_id, Fact.band)
-    )
-    if instrument_id is not None:
-        query = query.where(Fact.instrument_id == instrument_id)
-    counts: dict[str, InstrumentCounts] = {}
-    for unit_id, instrument, band, count, total in session.connection().execute(query).all():
-        figures = counts.get(instrument)
-        if figures is None:
-            figures = counts[instrument] = InstrumentCounts()
-        figures.add(unit_id, str(band), count, total or 0.0)
-    return counts
 
 
 def own_participation(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:

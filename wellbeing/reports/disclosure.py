@@ -2,7 +2,10 @@
 
 Input, per instrument: the unit tree, each unit with the band counts and the sum of totals of
 the results attached *directly* to it. Output: one row per unit counting its whole subtree —
-``n``, a count per band, the mean total — each cell shown or hidden with a reason.
+``n``, a count per band, the mean total — each cell shown or hidden. A hidden cell carries
+one neutral mark and nothing else: its reason (below) is information (``one_band`` says
+"everyone in one band", ``too_few`` says "between 1 and k-1", which next to a sibling's zero
+gives a person's band away), so reasons go only to the audit trail (`explain_table`).
 
 Rules
 -----
@@ -72,9 +75,11 @@ __all__ = [
     "DisclosureError",
     "Mean",
     "ProtectedTable",
+    "Protection",
     "Reason",
     "ReportRow",
     "UnitResults",
+    "explain_table",
     "protect_report",
     "protect_table",
 ]
@@ -92,18 +97,30 @@ class UnitResults:
 
 @dataclass(frozen=True)
 class Cell:
-    """A published count: its value, or None and the reason it is hidden."""
+    """A published count: its value, or None when hidden (one neutral mark, no reason)."""
 
     value: int | None
-    reason: Reason | None = None
+
+    @property
+    def hidden(self) -> bool:
+        """Whether the count is withheld."""
+        return self.value is None
 
 
 @dataclass(frozen=True)
 class Mean:
-    """A published mean total: its value, or None and the reason it is hidden."""
+    """A published mean total: its value, or None when hidden."""
 
     value: float | None
-    reason: Reason | None = None
+
+    @property
+    def hidden(self) -> bool:
+        """Whether the mean is withheld."""
+        return self.value is None
+
+
+HIDDEN_CELL = Cell(None)
+HIDDEN_MEAN = Mean(None)
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,10 @@ class ProtectedTable:
     rows: tuple[ReportRow, ...]  # pre-order, children sorted by code
     rounds: int  # complementary-suppression rounds it took
 
+    def has_unit(self, unit: str) -> bool:
+        """Whether the table (computed over the tree as it stood then) has a row for ``unit``."""
+        return any(row.unit == unit for row in self.rows)
+
     def rows_for(self, unit: str) -> list[ReportRow]:
         """The requested unit's row, then its descendants' (pre-order)."""
         index = {row.unit: position for position, row in enumerate(self.rows)}
@@ -140,6 +161,23 @@ class ProtectedTable:
         return found
 
 
+@dataclass(frozen=True)
+class Protection:
+    """A protected table and why each hidden value is hidden.
+
+    The reasons are for the data protection officer only (sealed beside the stored release):
+    a reason is information — ``one_band`` says "everyone here is in one band", ``too_few``
+    says "between 1 and k-1" — so nothing a leader sees carries one.
+    """
+
+    table: ProtectedTable
+    reasons: Mapping[tuple[str, str], Reason]  # (unit, "n" | band id | "mean") -> reason
+
+    def reason_of(self, unit: str, column: str) -> Reason | None:
+        """Why ``unit``'s ``column`` is hidden (None when it is shown)."""
+        return self.reasons.get((unit, column))
+
+
 def protect_table(
     units: Iterable[UnitResults],
     band_ids: Sequence[str],
@@ -152,6 +190,18 @@ def protect_table(
 
     Shown means are rounded to ``mean_decimals`` places when given (as published).
     """
+    return explain_table(units, band_ids, k, public_n=public_n, mean_decimals=mean_decimals).table
+
+
+def explain_table(
+    units: Iterable[UnitResults],
+    band_ids: Sequence[str],
+    k: int,
+    *,
+    public_n: bool = False,
+    mean_decimals: int | None = None,
+) -> Protection:
+    """`protect_table`, with the reason of every hidden value (for the audit trail only)."""
     units = list(units)
     bands = _check_arguments(units, band_ids, k)
     tree = build_tree([(unit.code, unit.parent) for unit in units])
@@ -163,7 +213,8 @@ def protect_table(
     rows = tuple(
         _row(system, tree, node, bands, mean_decimals, cell) for node in range(len(tree.codes))
     )
-    return ProtectedTable(k=k, band_ids=bands, rows=rows, rounds=rounds)
+    table = ProtectedTable(k=k, band_ids=bands, rows=rows, rounds=rounds)
+    return Protection(table, _reasons_of(system, tree, bands))
 
 
 def protect_report(
@@ -217,7 +268,7 @@ def _row(
         value = system.values[total] / n
         mean = Mean(value if decimals is None else round(value, decimals))
     else:
-        mean = Mean(None, system.reasons[total])
+        mean = HIDDEN_MEAN
     return ReportRow(
         unit=tree.codes[node],
         parent=None if parent is None else tree.codes[parent],
@@ -229,15 +280,28 @@ def _row(
 
 def _cells_of(system: CellSystem) -> Callable[[int], Cell]:
     """The published Cell of a cell index; equal cells share one (immutable) instance, since
-    a table has tens of thousands of cells but few distinct values and reasons."""
-    shown, values, reasons = system.shown, system.values, system.reasons
-    made: dict[tuple[bool, object], Cell] = {}
+    a table has tens of thousands of cells but few distinct values."""
+    shown, values = system.shown, system.values
+    made: dict[float, Cell] = {}
 
     def cell(index: int) -> Cell:
-        key = (True, values[index]) if shown[index] else (False, reasons[index])
-        found = made.get(key)
+        if not shown[index]:
+            return HIDDEN_CELL
+        value = values[index]
+        found = made.get(value)
         if found is None:
-            found = made[key] = Cell(int(values[index])) if key[0] else Cell(None, reasons[index])
+            found = made[value] = Cell(int(value))
         return found
 
     return cell
+
+
+def _reasons_of(
+    system: CellSystem, tree: Tree, bands: tuple[str, ...]
+) -> dict[tuple[str, str], Reason]:
+    columns = ("n", *bands, "mean")
+    return {
+        (tree.codes[cell // system.width], columns[cell % system.width]): reason
+        for cell, reason in system.reasons.items()
+        if system.published[cell] and not system.shown[cell]
+    }

@@ -1,7 +1,7 @@
 """A unit report as plain data (the API's JSON) and as CSV — both from the same rows.
 
-Every hidden value is ``null`` (an empty CSV cell); ``hidden`` gives the reason code of each
-hidden value, keyed "n", a band id or "mean".
+Every hidden value is ``null`` (an empty CSV cell), participation included, and nothing says
+why: one neutral mark for every hidden value (a reason is information; see reasons.py).
 """
 
 from __future__ import annotations
@@ -28,20 +28,11 @@ def wave_data(wave: WaveInfo) -> dict[str, Any]:
 
 
 def result_data(row: ReportRow) -> dict[str, Any]:
-    """One protected row of an instrument: n, bands, mean (null when hidden) and reasons."""
-    hidden: dict[str, str] = {}
-    if row.n.reason is not None:
-        hidden["n"] = row.n.reason.value
-    for band, cell in row.bands.items():
-        if cell.reason is not None:
-            hidden[band] = cell.reason.value
-    if row.mean.reason is not None:
-        hidden["mean"] = row.mean.reason.value
+    """One protected row of an instrument: n, bands, mean (null when hidden)."""
     return {
         "n": row.n.value,
         "bands": {band: cell.value for band, cell in row.bands.items()},
         "mean": row.mean.value,
-        "hidden": hidden,
     }
 
 
@@ -51,6 +42,7 @@ def report_data(report: UnitReport) -> dict[str, Any]:
         "unit": report.unit.code,
         "wave": wave_data(report.wave),
         "k": report.k,
+        "pending": report.pending,
         "instruments": [
             {"id": info.id, "bands": [band for band, _label in info.bands]}
             for info in report.instruments
@@ -90,16 +82,16 @@ def trend_data(trend: Trend) -> dict[str, Any]:
 
 
 def csv_header(report: UnitReport) -> list[str]:
-    """The CSV columns: unit, parent, participation, then instrument.n/.band/.mean, reasons."""
+    """The CSV columns: unit, parent, participation, then instrument.n/.band/.mean."""
     columns = ["unit", "parent", "invited", "responded"]
     for info in report.instruments:
         columns += [f"{info.id}.n", *(f"{info.id}.{band}" for band, _ in info.bands)]
         columns.append(f"{info.id}.mean")
-    return [*columns, "hidden"]
+    return columns
 
 
 def report_csv(report: UnitReport) -> str:
-    """The report's rows as CSV (UTF-8 text; hidden values empty, reasons in "hidden")."""
+    """The report's rows as CSV (UTF-8 text; hidden values empty)."""
     data = report_data(report)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -111,7 +103,6 @@ def report_csv(report: UnitReport) -> str:
             row["invited"],
             row["responded"],
         ]
-        reasons = []
         for info in report.instruments:
             result = row["instruments"].get(info.id)
             if result is None:
@@ -119,8 +110,7 @@ def report_csv(report: UnitReport) -> str:
                 continue
             values += [result["n"], *(result["bands"][band] for band, _ in info.bands)]
             values.append(result["mean"])
-            reasons += [f"{info.id}.{key}={why}" for key, why in result["hidden"].items()]
-        writer.writerow(["" if v is None else v for v in values] + [";".join(reasons)])
+        writer.writerow(["" if v is None else v for v in values])
     return buffer.getvalue()
 
 

@@ -1,194 +1,136 @@
 """Releases: each closed wave's protected table per instrument, computed once and stored.
 
-Disclosure control runs over the WHOLE organisation tree (so overlapping reports hide the same
-cells) and its result is stored in ``report_releases`` by the job that runs when a wave closes;
-every request — any leader, any unit, page, PDF, CSV or API — slices that release. Closed waves
-never change, so the stored table stays right; until the job has run, or if the unit tree has
-changed since, a request computes the exact release itself (deterministic: the same cells as the
-stored one) without writing it.
+A wave's facts are sealed (facts/), so no request can compute a table: the release job that
+runs when a wave closes (facts.publish) opens them, hands the plain counts to `compute_release`
+here (pure) and stores the result with `store_release`; every request — any leader, any unit,
+page, PDF, CSV or API — slices a stored release (`stored_tables`). Until the job has run, a
+closed wave's results are "being prepared".
 
-In DP mode the shown counts are noised once (dp.add_noise) and that noisy release is what is
-stored and served for good: asking again spends no further privacy budget, and changing the
-epsilon setting later does not re-release a wave already published. The epsilon each release
-spent is recorded; ``wave_budget`` sums them per wave.
+Disclosure control runs over the WHOLE organisation tree as it stands at release time (so
+overlapping reports hide the same cells), and a release is never recomputed over a later tree:
+two releases of the same people over two trees would be two sets of equations about them. A unit
+added since is simply not in the wave's release (nobody there was invited to that wave).
 
-Participation (invited/responded) is published exactly, and responded can equal ``n``, so
-disclosure control runs with ``public_n=True``: it assumes the attacker knows every group's
-size, including the officers attached directly to a parent unit.
+A stored release holds what leaders see and nothing more: shown values, and ``null`` for every
+hidden one — no reason (the reasons are sealed beside it for the data protection officer).
+
+In DP mode the counts are noised once (dp.noisy_table) and that noisy release is what is stored
+and served for good: asking again spends no further privacy budget, and changing the epsilon
+setting later does not re-release a wave already published. The epsilon each release spent is
+recorded; ``wave_budget`` sums them per wave.
+
+Participation (invited/responded) may be known to an attacker, and responded can equal ``n``,
+so exact disclosure control runs with ``public_n=True``: it assumes the attacker knows every
+group's size, including the officers attached directly to a parent unit.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wellbeing.instruments import Definition
-from wellbeing.reports.aggregate import InstrumentCounts, UnitNode, fact_counts, tree_hash
+from wellbeing.reports.aggregate import InstrumentCounts, UnitNode
 from wellbeing.reports.disclosure import (
+    HIDDEN_CELL,
+    HIDDEN_MEAN,
     Cell,
     Mean,
     ProtectedTable,
     Reason,
     ReportRow,
-    protect_table,
+    explain_table,
 )
-from wellbeing.reports.dp import add_noise
+from wellbeing.reports.dp import noisy_table
 from wellbeing.reports.models import Release
 
 EXACT, NOISY = "exact", "dp"
 MEAN_DECIMALS = 1  # every output shows the same rounded mean
-T = TypeVar("T")
 
 
-def protected_tables(
-    session: Session,
-    wave_id: int,
-    definitions: Sequence[Definition],
-    units: Sequence[UnitNode],
-    k: int,
-    epsilon: float | None,
-    *,
-    publish: bool = False,
+@dataclass(frozen=True)
+class Computed:
+    """A table ready to store: what leaders see, why each hidden value is hidden, what it cost."""
+
+    table: ProtectedTable
+    reasons: Mapping[tuple[str, str], Reason] = field(default_factory=dict)
+    epsilon: float | None = None  # spent (DP mode)
+    sensitivity: int | None = None
+
+
+def stored_tables(
+    session: Session, wave_id: int, definitions: Sequence[Definition], k: int, epsilon: float | None
 ) -> dict[str, ProtectedTable]:
-    """The release of a closed wave for each instrument: the stored one, else computed.
-
-    A DP release is stored as soon as it is computed (its noise is drawn once). An exact release
-    is a pure function of the wave's facts, the tree and k, so a request computes a missing (or
-    out-of-date) one without writing — report reads can run on a read-only replica — and only
-    ``publish=True`` (the job that runs when a wave closes) stores it.
-    """
-    tables, _nothing = protected_tables_and(
-        session, wave_id, definitions, units, k, epsilon, lambda: None, publish=publish
-    )
-    return tables
-
-
-def protected_tables_and(
-    session: Session,
-    wave_id: int,
-    definitions: Sequence[Definition],
-    units: Sequence[UnitNode],
-    k: int,
-    epsilon: float | None,
-    meanwhile: Callable[[], T],
-    *,
-    publish: bool = False,
-) -> tuple[dict[str, ProtectedTable], T]:
-    """`protected_tables`, and `meanwhile()` run while disclosure control computes.
-
-    Disclosure control is pure CPU work on counts already fetched, so it runs in a worker thread
-    while this thread waits on the database: for the next instrument's counts, then for
-    `meanwhile` (typically another query on the same session). Only this thread touches the
-    session. Measured in bench/report.py.
-    """
+    """The stored release of a closed wave for each instrument that has one (reads only)."""
     kind = EXACT if epsilon is None else NOISY
-    stored = {
-        release.instrument_id: release
-        for release in session.scalars(
-            select(Release).where(
-                Release.wave_id == wave_id,
-                Release.k == k,
-                Release.kind == kind,
-                Release.instrument_id.in_([d.id for d in definitions]),
-            )
-        )
-    }
-    shape = tree_hash(units)
-    tables: dict[str, ProtectedTable] = {}
-    missing = []
-    for definition in definitions:
-        release = stored.get(definition.id)
-        if release is not None and (kind == NOISY or release.tree_hash == shape):
-            tables[definition.id] = decode_table(release.cells)
-        else:
-            missing.append(definition)
-    if not missing:
-        return tables, meanwhile()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="disclosure") as pool:
-        computing = {}
-        for definition in missing:  # each instrument's counts are fetched while the one
-            counts = fact_counts(session, wave_id, definition.id)  # before it is protected
-            computing[definition.id] = pool.submit(_compute_table, counts, definition, units, k)
-        other = meanwhile()
-        computed = {instrument: future.result() for instrument, future in computing.items()}
-    for definition in missing:
-        table = computed[definition.id]
-        if kind == EXACT and not publish:
-            tables[definition.id] = table
-            continue
-        release = _store(
-            session, stored.get(definition.id), wave_id, definition.id, table, shape, k, epsilon
-        )
-        tables[definition.id] = decode_table(release.cells)
-    return {d.id: tables[d.id] for d in definitions}, other
+    query = select(Release.instrument_id, Release.cells).where(
+        Release.wave_id == wave_id,
+        Release.k == k,
+        Release.kind == kind,
+        Release.instrument_id.in_([d.id for d in definitions]),
+    )
+    found = {instrument: decode_table(cells) for instrument, cells in session.execute(query)}
+    return {d.id: found[d.id] for d in definitions if d.id in found}
 
 
-def _compute_table(
-    counts: Mapping[str, InstrumentCounts],
+def released_instruments(session: Session, wave_id: int, k: int, epsilon: float | None) -> set[str]:
+    """The instruments of a wave that already have a release at this threshold and mode."""
+    kind = EXACT if epsilon is None else NOISY
+    query = select(Release.instrument_id).where(
+        Release.wave_id == wave_id, Release.k == k, Release.kind == kind
+    )
+    return set(session.scalars(query))
+
+
+def compute_release(
+    counts: InstrumentCounts,
     definition: Definition,
     units: Sequence[UnitNode],
     k: int,
-) -> ProtectedTable:
+    epsilon: float | None,
+) -> Computed:
+    """Protect (exact) or noise (DP) one instrument's counts over the whole tree (pure)."""
     band_ids = [band.id for band in definition.bands]
-    figures = counts.get(definition.id, InstrumentCounts())
+    results = counts.unit_results(units, band_ids)
     with _collector_paused():
-        return protect_table(
-            figures.unit_results(units, band_ids),
-            band_ids,
-            k,
-            public_n=True,
-            mean_decimals=MEAN_DECIMALS,
-        )
+        if epsilon is not None:
+            noisy = noisy_table(results, band_ids, k, epsilon)
+            return Computed(noisy.table, {}, noisy.epsilon, noisy.sensitivity)
+        protection = explain_table(results, band_ids, k, public_n=True, mean_decimals=MEAN_DECIMALS)
+    return Computed(protection.table, protection.reasons)
 
 
-def _store(
+def store_release(
     session: Session,
-    stale: Release | None,
     wave_id: int,
     instrument_id: str,
-    table: ProtectedTable,
+    computed: Computed,
     shape: str,
     k: int,
-    epsilon: float | None,
-) -> Release:
-    spent, sensitivity = None, None
-    if epsilon is not None:
-        noisy = add_noise(table, epsilon)
-        table, spent, sensitivity = noisy.table, noisy.epsilon, noisy.sensitivity
-    if stale is not None:  # an exact release over an older unit tree
-        stale.cells, stale.tree_hash = encode_table(table), shape
-        session.flush()
-        return stale
+) -> Release | None:
+    """Store a computed release; None when another run stored this one first (its row stays)."""
     release = Release(
         wave_id=wave_id,
         instrument_id=instrument_id,
         k=k,
-        kind=EXACT if epsilon is None else NOISY,
-        epsilon=spent,
-        sensitivity=sensitivity,
+        kind=EXACT if computed.epsilon is None else NOISY,
+        epsilon=computed.epsilon,
+        sensitivity=computed.sensitivity,
         tree_hash=shape,
-        cells=encode_table(table),
+        cells=encode_table(computed.table),
     )
     try:
         with session.begin_nested():
             session.add(release)
-    except IntegrityError:  # another request published it first: serve that one
-        winner = session.scalars(
-            select(Release).where(
-                Release.wave_id == wave_id,
-                Release.instrument_id == instrument_id,
-                Release.k == k,
-                Release.kind == release.kind,
-            )
-        ).one()
-        return winner
+    except IntegrityError:  # published meanwhile: the first one stands, noise drawn once
+        return None
     return release
 
 
@@ -227,7 +169,7 @@ def release_epsilon(session: Session, wave_id: int, k: int) -> float | None:
 
 
 def encode_table(table: ProtectedTable) -> dict[str, Any]:
-    """A protected table as JSON: shown values, and reasons for hidden ones (no hidden value)."""
+    """A protected table as JSON: shown values, ``null`` for hidden ones (no value, no reason)."""
     return {
         "k": table.k,
         "band_ids": list(table.band_ids),
@@ -236,9 +178,9 @@ def encode_table(table: ProtectedTable) -> dict[str, Any]:
             {
                 "unit": row.unit,
                 "parent": row.parent,
-                "n": _encode_cell(row.n),
-                "bands": {band: _encode_cell(cell) for band, cell in row.bands.items()},
-                "mean": _encode_mean(row.mean),
+                "n": row.n.value,
+                "bands": {band: cell.value for band, cell in row.bands.items()},
+                "mean": row.mean.value,
             }
             for row in table.rows
         ],
@@ -247,29 +189,26 @@ def encode_table(table: ProtectedTable) -> dict[str, Any]:
 
 def decode_table(data: Mapping[str, Any]) -> ProtectedTable:
     """The inverse of encode_table."""
+    cells: dict[int, Cell] = {}
+
+    def cell(value: int | None) -> Cell:
+        if value is None:
+            return HIDDEN_CELL
+        found = cells.get(value)
+        if found is None:
+            found = cells[value] = Cell(value)
+        return found
+
     rows = tuple(
         ReportRow(
             unit=row["unit"],
             parent=row["parent"],
-            n=Cell(*_decode(row["n"])),
-            bands={band: Cell(*_decode(cell)) for band, cell in row["bands"].items()},
-            mean=Mean(*_decode(row["mean"])),
+            n=cell(row["n"]),
+            bands={band: cell(value) for band, value in row["bands"].items()},
+            mean=HIDDEN_MEAN if row["mean"] is None else Mean(row["mean"]),
         )
         for row in data["rows"]
     )
     return ProtectedTable(
         k=data["k"], band_ids=tuple(data["band_ids"]), rows=rows, rounds=data["rounds"]
     )
-
-
-def _encode_cell(cell: Cell) -> list[Any]:
-    return [cell.value, None if cell.reason is None else cell.reason.value]
-
-
-def _encode_mean(mean: Mean) -> list[Any]:
-    return [mean.value, None if mean.reason is None else mean.reason.value]
-
-
-def _decode(pair: Sequence[Any]) -> tuple[Any, Reason | None]:
-    value, reason = pair
-    return value, None if reason is None else Reason(reason)

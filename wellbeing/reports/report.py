@@ -7,10 +7,9 @@ participation only; instrument results appear once the wave is closed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +24,7 @@ from wellbeing.reports.aggregate import (
     subtree_participation,
 )
 from wellbeing.reports.disclosure import ProtectedTable, ReportRow
-from wellbeing.reports.release import protected_tables, protected_tables_and, release_epsilon
+from wellbeing.reports.release import release_epsilon, stored_tables
 from wellbeing.reports.tree import build_tree
 from wellbeing.screening.models import Campaign, Wave, WaveState
 
@@ -56,12 +55,17 @@ class InstrumentInfo:
 
 @dataclass(frozen=True)
 class Line:
-    """One unit's whole subtree: participation and, for closed waves, protected results."""
+    """One unit's whole subtree: participation and, for closed waves, protected results.
+
+    Participation is None (hidden) for a small group — fewer than k invited or 1 to k-1
+    responded — and wherever a result count of the line is hidden: a count shown beside a hidden
+    ``n`` would give that ``n`` away.
+    """
 
     unit: UnitNode
     depth: int  # 0 for the report's unit
-    invited: int
-    responded: int
+    invited: int | None
+    responded: int | None
     results: Mapping[str, ReportRow]  # by instrument id; empty while the wave is open
 
 
@@ -75,6 +79,7 @@ class UnitReport:
     epsilon: float | None  # privacy loss spent on the wave's noisy releases (DP mode)
     instruments: tuple[InstrumentInfo, ...]
     lines: tuple[Line, ...]  # the unit, then its descendants in pre-order
+    pending: bool = False  # closed, but its results are not released yet
 
     @property
     def top(self) -> Line:
@@ -92,8 +97,8 @@ class TrendPoint:
     """One closed wave in a trend: participation and the unit's protected row."""
 
     wave: WaveInfo
-    invited: int
-    responded: int
+    invited: int | None
+    responded: int | None
     row: ReportRow | None
 
 
@@ -107,7 +112,8 @@ class Trend:
     points: tuple[TrendPoint, ...]
 
 
-def _wave_info(wave: Wave) -> WaveInfo:
+def wave_info(wave: Wave) -> WaveInfo:
+    """A wave as reports describe it."""
     return WaveInfo(
         id=wave.id,
         name=wave.name,
@@ -132,7 +138,7 @@ def visible_waves(session: Session, scopes: Sequence[Unit]) -> list[WaveInfo]:
     )
     paths = [scope.path for scope in scopes]
     return [
-        _wave_info(wave)
+        wave_info(wave)
         for wave, path in session.execute(query)
         if any(path.startswith(p) or p.startswith(path) for p in paths)
     ]
@@ -164,38 +170,40 @@ def build_unit_report(
     k: int,
     epsilon: float | None,
 ) -> UnitReport:
-    """The protected report of a unit (and its subtree) for one wave."""
+    """The protected report of a unit (and its subtree) for one wave, from stored releases."""
     units = load_units(session)
     definitions = report_definitions(catalogue, wave)
     tables: dict[str, ProtectedTable] = {}
-    if wave.closed:  # participation is counted while disclosure control computes
-        count_participation = partial(own_participation, session, wave.id)
-        tables, own = protected_tables_and(
-            session, wave.id, definitions, units, k, epsilon, count_participation
-        )
-    else:
-        own = own_participation(session, wave.id)
-    participation = subtree_participation(units, own)
+    if wave.closed:
+        tables = stored_tables(session, wave.id, definitions, k, epsilon)
+    participation = subtree_participation(units, own_participation(session, wave.id))
     by_unit = _rows_by_unit(tables)
-    lines = tuple(
-        Line(
-            unit=node,
-            depth=depth,
-            invited=participation[node.code][0],
-            responded=participation[node.code][1],
-            results={i: rows[node.code] for i, rows in by_unit.items() if node.code in rows},
-        )
-        for node, depth in _subtree(units, unit_code)
-    )
+    lines = []
+    for node, depth in _subtree(units, unit_code):
+        results = {i: rows[node.code] for i, rows in by_unit.items() if node.code in rows}
+        invited, responded = shown_participation(participation[node.code], results.values(), k)
+        lines.append(Line(node, depth, invited, responded, results))
     spent = release_epsilon(session, wave.id, k) if epsilon is not None else None
     return UnitReport(
         unit=lines[0].unit,
         wave=wave,
         k=k,
         epsilon=spent,
-        instruments=tuple(instrument_info(d) for d in definitions),
-        lines=lines,
+        instruments=tuple(instrument_info(d) for d in definitions if d.id in tables),
+        lines=tuple(lines),
+        pending=wave.closed and len(tables) < len(definitions),
     )
+
+
+def shown_participation(
+    counts: tuple[int, int], results: Iterable[ReportRow], k: int
+) -> tuple[int | None, int | None]:
+    """(invited, responded) as published: both hidden for a small group or beside a hidden n."""
+    invited, responded = counts
+    small = 0 < invited < k or 0 < responded < k
+    if small or any(row.n.hidden for row in results):
+        return None, None
+    return invited, responded
 
 
 def build_trend(
@@ -207,20 +215,21 @@ def build_trend(
     k: int,
     epsilon: float | None,
 ) -> Trend:
-    """One unit's protected figures for an instrument across closed waves (oldest first)."""
+    """One unit's protected figures for an instrument across released waves (oldest first)."""
     units = load_units(session)
     unit = next(node for node, _depth in _subtree(units, unit_code))
     points = []
     for wave in sorted((w for w in waves if w.closed), key=lambda w: (w.opens_at, w.id)):
         if definition.id not in wave.instruments:
             continue
-        count_participation = partial(own_participation, session, wave.id)
-        table, own = protected_tables_and(
-            session, wave.id, [definition], units, k, epsilon, count_participation
-        )
-        rows = {row.unit: row for row in table[definition.id].rows}
-        invited, responded = subtree_participation(units, own)[unit_code]
-        points.append(TrendPoint(wave, invited, responded, rows.get(unit_code)))
+        table = stored_tables(session, wave.id, [definition], k, epsilon).get(definition.id)
+        if table is None:
+            continue  # not released yet
+        row = next((row for row in table.rows if row.unit == unit_code), None)
+        own = own_participation(session, wave.id)
+        counts = subtree_participation(units, own)[unit_code]
+        invited, responded = shown_participation(counts, [row] if row else [], k)
+        points.append(TrendPoint(wave, invited, responded, row))
     return Trend(unit, instrument_info(definition), k, tuple(points))
 
 
@@ -244,14 +253,3 @@ def _subtree(units: Sequence[UnitNode], unit_code: str) -> list[tuple[UnitNode, 
         depth[node] = depth[parent] + 1
         found.append((by_code[tree.codes[node]], depth[node]))
     return found
-
-
-def publish_closed_wave(
-    session: Session, catalogue: Catalogue, wave_id: int, k: int, epsilon: float | None
-) -> None:
-    """Compute and store a closed wave's releases now, so no leader's request pays for it."""
-    wave = session.get(Wave, wave_id)
-    if wave is None or wave.state != WaveState.CLOSED.value:
-        return
-    definitions = report_definitions(catalogue, _wave_info(wave))
-    protected_tables(session, wave_id, definitions, load_units(session), k, epsilon, publish=True)

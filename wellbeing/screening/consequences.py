@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
 from wellbeing.clock import utcnow
+from wellbeing.facts.service import record_fact
 from wellbeing.instruments import Definition, Result
 from wellbeing.org.models import User
 from wellbeing.referrals.models import Priority
 from wellbeing.referrals.service import Reason, open_or_join
-from wellbeing.reports.facts import record_fact
 from wellbeing.rules import Evaluation, evaluate
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
 from wellbeing.screening.policy import ScreeningPolicy
@@ -61,7 +61,6 @@ def apply_consequences(
             instrument_id=definition.id,
             band=result.band,
             total=result.total,
-            flags=result.flags,
         )
     audit(
         session,

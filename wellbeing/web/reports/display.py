@@ -1,7 +1,7 @@
 """Report figures as display text — shared by the page and the PDF, so both show the same.
 
-A hidden value shows "—" with the marker of its reason; the legend gives each marker's reason
-in the reader's language (reasons.reason_text).
+Every hidden value shows one neutral mark, "—", whatever the reason it is hidden: a reason is
+information (reasons.py), so the legend says only why values are hidden at all.
 """
 
 from __future__ import annotations
@@ -11,43 +11,35 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from wellbeing.reports.disclosure import Cell, Mean, Reason, ReportRow
-from wellbeing.reports.reasons import reason_text
+from wellbeing.reports.disclosure import Cell, Mean, ReportRow
+from wellbeing.reports.reasons import hidden_text
 from wellbeing.reports.report import InstrumentInfo, Line, Trend, UnitReport
 from wellbeing.screening.views_data import text_in
 from wellbeing.web.reports.charts import Bar, Series, stacked_bars, trend_lines
 
-MARKERS = {
-    Reason.TOO_FEW: "*",
-    Reason.PROTECTS_OTHER: "†",
-    Reason.ONE_BAND: "‡",
-    Reason.NOISE_MODE: "§",
-}
 HIDDEN = "—"
 
 
 @dataclass(frozen=True)
 class Shown:
-    """One displayed value: its text, or the hidden marker and the reason."""
+    """One displayed value: its text, or the hidden mark."""
 
     text: str
-    reason: Reason | None = None
-
-    @property
-    def marker(self) -> str:
-        """The reason's marker ("" when shown)."""
-        return "" if self.reason is None else MARKERS[self.reason]
+    hidden: bool = False
 
     @property
     def plain(self) -> str:
-        """The text with its marker, for the PDF."""
-        return self.text + self.marker
+        """The text as the PDF prints it."""
+        return self.text
+
+
+HIDDEN_VALUE = Shown(HIDDEN, hidden=True)
 
 
 def shown(value: Cell | Mean) -> Shown:
-    """A count or mean as text, or hidden with its reason."""
+    """A count or mean as text, or the hidden mark."""
     if value.value is None:
-        return Shown(HIDDEN, value.reason)
+        return HIDDEN_VALUE
     if isinstance(value, Mean):
         return Shown(f"{value.value:.1f}")
     return Shown(str(value.value))
@@ -56,7 +48,7 @@ def shown(value: Cell | Mean) -> Shown:
 def row_cells(row: ReportRow | None, info: InstrumentInfo) -> list[Shown]:
     """n, each band, mean — in the instrument's band order."""
     if row is None:
-        return [Shown(HIDDEN)] * (len(info.bands) + 2)
+        return [HIDDEN_VALUE] * (len(info.bands) + 2)
     return [shown(row.n), *(shown(row.bands[band]) for band, _ in info.bands), shown(row.mean)]
 
 
@@ -65,15 +57,15 @@ def header(info: InstrumentInfo, lang: str, n_label: str, mean_label: str) -> li
     return [n_label, *(text_in(label, lang) for _, label in info.bands), mean_label]
 
 
-def reasons_in(rows: Iterable[ReportRow | None]) -> set[Reason]:
-    """Every reason a hidden value among these rows was given."""
-    found: set[Reason] = set()
+def any_hidden(rows: Iterable[ReportRow | None]) -> bool:
+    """Whether a value among these rows is hidden."""
     for row in rows:
         if row is None:
             continue
         cells: list[Cell | Mean] = [row.n, *row.bands.values(), row.mean]
-        found.update(cell.reason for cell in cells if cell.reason is not None)
-    return found
+        if any(cell.value is None for cell in cells):
+            return True
+    return False
 
 
 def report_rows(report: UnitReport) -> list[ReportRow]:
@@ -81,9 +73,9 @@ def report_rows(report: UnitReport) -> list[ReportRow]:
     return [row for line in report.lines for row in line.results.values()]
 
 
-def legend(found: set[Reason], lang: str) -> list[tuple[str, str]]:
-    """(marker, reason text) for the reasons found, in a fixed order."""
-    return [(MARKERS[reason], reason_text(reason, lang)) for reason in Reason if reason in found]
+def legend(hidden: bool, lang: str) -> list[tuple[str, str]]:
+    """(mark, text) explaining hidden values, when there are any (one text for all of them)."""
+    return [(HIDDEN, hidden_text(lang))] if hidden else []
 
 
 def instrument_bars(

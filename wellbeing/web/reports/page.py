@@ -11,11 +11,12 @@ from markupsafe import Markup
 from wellbeing.reports.report import InstrumentInfo, Line, Trend, UnitReport, WaveInfo
 from wellbeing.screening.views_data import text_in
 from wellbeing.web.reports.display import (
+    HIDDEN,
     Shown,
+    any_hidden,
     header,
     instrument_bars,
     legend,
-    reasons_in,
     report_rows,
     row_cells,
     trend_chart,
@@ -29,8 +30,10 @@ def wave_state(wave: WaveInfo) -> str:
 
 
 def participation_cells(line: Line) -> list[str]:
-    """Invited, responded and the response rate, as text."""
-    rate = f"{line.responded / line.invited:.0%}" if line.invited else "—"
+    """Invited, responded and the response rate, as text (the hidden mark when withheld)."""
+    if line.invited is None or line.responded is None:
+        return [HIDDEN] * 3
+    rate = f"{line.responded / line.invited:.0%}" if line.invited else HIDDEN
     return [str(line.invited), str(line.responded), rate]
 
 
@@ -86,6 +89,7 @@ def instrument_sections(
 
 
 def page_legend(report: UnitReport, trends: Sequence[Trend], lang: str) -> list[tuple[str, str]]:
-    """Markers and reasons for every hidden value on the page."""
+    """The explanation of hidden values, when the page has any."""
     rows = report_rows(report) + [point.row for trend in trends for point in trend.points]
-    return legend(reasons_in(rows), lang)
+    hidden_people = any(line.invited is None for line in report.lines)
+    return legend(hidden_people or any_hidden(rows), lang)

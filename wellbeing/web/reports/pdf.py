@@ -18,8 +18,8 @@ from wellbeing.reports.report import InstrumentInfo, UnitReport
 from wellbeing.screening.views_data import text_in
 from wellbeing.web.pdf_styles import FONT, PdfStyles, paragraph, pdf_styles
 from wellbeing.web.reports.charts import HIDDEN_FILL, band_colour
-from wellbeing.web.reports.display import header, legend, reasons_in, report_rows, row_cells
-from wellbeing.web.reports.page import participation_cells, wave_state
+from wellbeing.web.reports.display import header, row_cells
+from wellbeing.web.reports.page import page_legend, participation_cells, wave_state
 
 PAGE_WIDTH = A4[0] - 30 * mm
 INDENT = "\u3000"  # an ideographic space per tree level
@@ -70,12 +70,14 @@ def report_pdf(report: UnitReport, lang: str) -> bytes:
     story.append(_table(rows, [PAGE_WIDTH - 60 * mm, 20 * mm, 20 * mm, 20 * mm]))
     if not report.wave.closed:
         story.append(_para(_("Results appear once the wave has closed."), body))
+    elif report.pending:
+        story.append(_para(_("Results are being prepared: they appear shortly."), body))
     for info in report.instruments if report.wave.closed else ():
         story.extend(_instrument(report, info, lang, body, heading))
-    found = reasons_in(report_rows(report))
-    if found:
+    explained = page_legend(report, [], lang)
+    if explained:
         story.append(_para(_("Why values are hidden"), heading))
-        story.extend(_para(f"{marker} {text}", body) for marker, text in legend(found, lang))
+        story.extend(_para(f"{mark} {text}", body) for mark, text in explained)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,

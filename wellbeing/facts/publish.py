@@ -1,0 +1,140 @@
+"""Releasing a closed wave: open its sealed facts, protect the counts, store the release.
+
+The one place where facts are opened for reports. Each instrument's release is stored with its
+hidden cells' reasons sealed beside it and an audit entry (``report.released``) that says how
+many cells were hidden — never which, nor why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wellbeing.audit.service import record as audit
+from wellbeing.facts.models import ReleaseReasons
+from wellbeing.facts.service import count_facts
+from wellbeing.instruments import Catalogue
+from wellbeing.reports.aggregate import load_units, tree_hash
+from wellbeing.reports.models import Release
+from wellbeing.reports.release import (
+    EXACT,
+    NOISY,
+    compute_release,
+    released_instruments,
+    store_release,
+)
+from wellbeing.reports.report import report_definitions, wave_info
+from wellbeing.screening.models import Wave, WaveState
+
+
+def waves_to_release(
+    session: Session, catalogue: Catalogue, k: int, epsilon: float | None
+) -> list[int]:
+    """Closed waves with an instrument not yet released at this threshold and mode."""
+    waves = session.scalars(
+        select(Wave).where(Wave.state == WaveState.CLOSED.value).order_by(Wave.id)
+    )
+    pending = []
+    for wave in waves:
+        wanted = {d.id for d in report_definitions(catalogue, wave_info(wave))}
+        if wanted - released_instruments(session, wave.id, k, epsilon):
+            pending.append(wave.id)
+    return pending
+
+
+def publish_closed_wave(
+    session: Session, catalogue: Catalogue, wave_id: int, k: int, epsilon: float | None
+) -> list[Release]:
+    """Release every instrument of a closed wave that has no release yet; returns those stored.
+
+    Idempotent: an instrument already released (by an earlier or a concurrent run) is left as
+    it is, so a DP release's noise is drawn once.
+    """
+    wave = session.get(Wave, wave_id)
+    if wave is None or wave.state != WaveState.CLOSED.value:
+        return []
+    done = released_instruments(session, wave_id, k, epsilon)
+    definitions = [d for d in report_definitions(catalogue, wave_info(wave)) if d.id not in done]
+    if not definitions:
+        return []
+    units = load_units(session)
+    shape = tree_hash(units)
+    stored = []
+    for definition in definitions:
+        counts = count_facts(session, wave_id, definition.id)
+        computed = compute_release(counts, definition, units, k, epsilon)
+        release = store_release(session, wave_id, definition.id, computed, shape, k)
+        if release is None:
+            continue
+        session.flush()
+        reasons = [[unit, column, why.value] for (unit, column), why in computed.reasons.items()]
+        session.add(ReleaseReasons(release_id=release.id, reasons=reasons))
+        _audit_release(session, release, _hidden_count(release))
+        stored.append(release)
+    session.flush()
+    return stored
+
+
+def _hidden_count(release: Release) -> int:
+    hidden = 0
+    for row in release.cells["rows"]:
+        values: Sequence[object] = [row["n"], *row["bands"].values(), row["mean"]]
+        hidden += Counter(value is None for value in values)[True]
+    return hidden
+
+
+def _audit_release(session: Session, release: Release, hidden: int) -> None:
+    audit(
+        session,
+        actor=None,
+        action="report.released",
+        target_type="release",
+        target_id=release.id,
+        detail={
+            "wave": release.wave_id,
+            "instrument": release.instrument_id,
+            "k": release.k,
+            "kind": release.kind,
+            "hidden": hidden,
+        },
+    )
+
+
+def release_reasons(session: Session, release_id: int) -> list[tuple[str, str, str]]:
+    """The sealed reasons of a release's hidden cells (unit, column, reason), for the DPO."""
+    found = session.scalars(
+        select(ReleaseReasons).where(ReleaseReasons.release_id == release_id)
+    ).one_or_none()
+    if found is None:
+        return []
+    return [(unit, column, reason) for unit, column, reason in found.reasons]
+
+
+def read_reasons(
+    session: Session, wave_id: int, instrument_id: str, k: int, epsilon: float | None
+) -> list[tuple[str, str, str]] | None:
+    """The reasons of one stored release for the data protection officer, audited as
+    ``report.reasons_read``; None when the wave has no such release."""
+    kind = EXACT if epsilon is None else NOISY
+    release = session.scalars(
+        select(Release).where(
+            Release.wave_id == wave_id,
+            Release.instrument_id == instrument_id,
+            Release.k == k,
+            Release.kind == kind,
+        )
+    ).one_or_none()
+    if release is None:
+        return None
+    audit(
+        session,
+        actor=None,
+        action="report.reasons_read",
+        target_type="release",
+        target_id=release.id,
+        detail={"wave": wave_id, "instrument": instrument_id},
+    )
+    return release_reasons(session, release.id)

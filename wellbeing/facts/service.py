@@ -1,0 +1,69 @@
+"""Writing sealed facts (the submission pipeline) and counting them (the release job only)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from wellbeing.facts.models import Fact
+from wellbeing.reports.aggregate import InstrumentCounts
+from wellbeing.sealed import new_id
+
+_FACTS = cast(Table, Fact.__table__)
+_INSERT = _FACTS.insert()  # built once: every submission of a wave runs it
+_COUNT_BATCH = 2000
+
+
+def record_fact(
+    session: Session,
+    *,
+    unit_id: int,
+    wave_id: int,
+    instrument_id: str,
+    band: str | None,
+    total: Fraction | None,
+) -> str:
+    """Insert one sealed fact for a complete result in a wave; return its random id.
+
+    A Core INSERT on the session's connection (facts are append-only and nothing in the
+    submission's transaction reads them back), written at once rather than at the next flush.
+    """
+    fact_id = new_id()
+    result = {"band": band, "total": float(total) if total is not None else None}
+    values = {
+        "id": fact_id,
+        "unit_id": unit_id,
+        "wave_id": wave_id,
+        "instrument_id": instrument_id,
+        "result_sealed": Fact.result.seal(result, record_id=fact_id),
+    }
+    session.connection().execute(_INSERT, values)
+    return fact_id
+
+
+def count_facts(session: Session, wave_id: int, instrument_id: str) -> InstrumentCounts:
+    """Open a wave's facts of one instrument and count them per unit and band (with the sum of
+    totals): the only place facts are read. Memory grows with units × bands, not with facts."""
+    query = (
+        select(_FACTS.c.id, _FACTS.c.unit_id, _FACTS.c.result_sealed)
+        .where(_FACTS.c.wave_id == wave_id, _FACTS.c.instrument_id == instrument_id)
+        .execution_options(yield_per=_COUNT_BATCH)
+    )
+    sums: dict[tuple[int, str], list[float]] = {}
+    for row in session.execute(query):
+        result = Fact.result.open(row)
+        band = result["band"]
+        if band is None:
+            continue
+        figures = sums.get((row.unit_id, band))
+        if figures is None:
+            figures = sums[(row.unit_id, band)] = [0, 0.0]
+        figures[0] += 1
+        figures[1] += result["total"] or 0.0
+    counts = InstrumentCounts()
+    for (unit_id, band), (count, total) in sums.items():
+        counts.add(unit_id, band, int(count), total)
+    return counts
