@@ -326,8 +326,8 @@ def check_store(engine: Engine, told: Acknowledged, attempted: Iterable[Attempt]
     from sqlalchemy import func, select
 
     from wellbeing.audit.models import AuditEntry
+    from wellbeing.facts.models import Fact
     from wellbeing.referrals.models import ReferralSubmission
-    from wellbeing.reports.models import Fact
     from wellbeing.screening.models import Assignment, Submission
 
     problems: list[str] = []

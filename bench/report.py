@@ -1,25 +1,35 @@
-"""Benchmark the bureau-wide unit report against a plain SQL GROUP BY over the same facts.
+"""Benchmark the release job and the leader's page against a plain SQL GROUP BY over the facts.
 
-Generates ~500 units (a bureau, 20 stations, 24 teams each), one officer per respondent with
-assignments for 8 closed waves, and 1,000,000 facts (PHQ-9 and GAD-7), bulk-inserted (COPY on
-PostgreSQL, executemany on SQLite). Then, per wave, with the release cache cold, it times
+Facts are sealed at rest (wellbeing/facts/): only the release job opens them, and a leader's
+page reads the stored release alone. This generates ~500 units (a bureau, 20 stations, 24 teams
+each), one officer per respondent with assignments for 8 closed waves, and 1,000,000 facts
+(PHQ-9 and GAD-7), each sealed with ``Fact.result.seal`` under an in-memory bench keyring made
+for the run, then bulk-inserted (COPY on PostgreSQL, executemany on SQLite). Then, per wave,
+it times (the median of ``--repeat`` runs each)
 
-* the report: ``build_unit_report`` for the bureau — participation, one GROUP BY over the facts
-  into the tree, disclosure control (primary and complementary suppression) over the whole tree
-  for every instrument, and the bureau's rows — with no stored release to read (the releases
-  are deleted before each run, untimed; a request computes a missing exact release without
-  storing it, see wellbeing/reports/release.py);
-* the plain ``SELECT unit_id, instrument_id, band, count(*), sum(total) … GROUP BY`` of the same
-  wave's facts, fetched;
+* the release job: ``publish_closed_wave`` — opening every fact of the wave, counting per unit
+  and band, disclosure control (primary and complementary suppression) over the whole tree for
+  each instrument, and storing the releases, their sealed reasons and audit entries (flushed,
+  not committed). Each run's transaction is rolled back afterwards, so the next run finds no
+  release, except the last run's, which is committed (untimed) for the page below to read;
+* ``count_facts`` alone for both instruments: the cost of opening the sealed facts, so the
+  release job's time splits into opening facts and the rest (disclosure control, storing);
+* the leader's page: ``build_unit_report`` for the bureau, from the stored release;
+* the baseline: the plain ``SELECT unit_id, instrument_id, count(*) … GROUP BY unit_id,
+  instrument_id`` of the wave's facts (what the plain columns alone give), every row fetched;
 
-and prints medians, the ratio, and the peak RSS. Run from the repository root:
+and prints per wave and medians: the page / GROUP BY ratio, the release job's and count_facts'
+seconds, facts opened per second, and the peak RSS. It checks that count_facts opened every fact
+and that the rolled-back runs left nothing: one release per wave and instrument is stored, with
+its sealed reasons and one audit entry. Run from the repository root:
 
     PYTHONPATH=. .venv/bin/python bench/report.py                       # temp SQLite file
     PYTHONPATH=. .venv/bin/python bench/report.py \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/wb_bench_report
 
-A PostgreSQL database named in the URL is created first and dropped afterwards (it must not
-exist already; the shared ``test`` database is refused).
+(``--facts 20000 --waves 2 --repeat 1`` makes a quick check.) A PostgreSQL database named in the
+URL is created first and dropped afterwards (it must not exist already; the shared ``test``
+database is refused).
 """
 
 from __future__ import annotations
@@ -37,17 +47,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from wellbeing.audit.models import AuditEntry
+from wellbeing.crypto import new_keyring
 from wellbeing.db import make_engine
-from wellbeing.instruments import load_catalogue, questionnaire_dirs
+from wellbeing.facts.models import Fact, ReleaseReasons
+from wellbeing.facts.publish import publish_closed_wave
+from wellbeing.facts.service import count_facts
+from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.migrate import upgrade_to_head
 from wellbeing.org.models import Unit, User
-from wellbeing.reports.models import Fact, Release
-from wellbeing.reports.report import build_unit_report, visible_waves
+from wellbeing.reports.models import Release
+from wellbeing.reports.report import WaveInfo, build_unit_report, visible_waves
 from wellbeing.screening.models import Assignment, Campaign, Wave
-from wellbeing.sealed import new_id
+from wellbeing.sealed import new_id, set_active_keyring
 
 INSTRUMENTS = ("phq9", "gad7")
 STATIONS, TEAMS = 20, 24
@@ -129,6 +144,7 @@ def _flush(engine: Engine, table: Any, columns: list[str], batch: list[tuple[Any
             cursor = raw.cursor()
             names = ", ".join(f'"{c}"' for c in columns)
             with cursor.copy(f"COPY {table.__tablename__} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                # write_row adapts each value (bytes as escaped bytea), so sealed values go in as is
                 for row in batch:
                     copy.write_row(row)
             raw.commit()
@@ -219,7 +235,7 @@ def generate(engine: Engine, facts: int, waves: int, seed: int) -> tuple[int, in
         made += bulk(
             engine,
             Fact,
-            ["id", "unit_id", "wave_id", "instrument_id", "band", "total", "flags"],
+            ["id", "unit_id", "wave_id", "instrument_id", "result_sealed"],
             (
                 _fact(rng, bands, homes[i], wave_id, instrument)
                 for i in sorted(chosen)
@@ -235,43 +251,91 @@ def _fact(
     options = bands[instrument]
     index = min(int(rng.expovariate(1.1)), len(options) - 1)  # most people in the mild bands
     band, (low, high) = options[index]
-    return (new_id(), unit, wave, instrument, band, float(rng.randint(low, high)), "[]")
+    fact_id = new_id()
+    result = {"band": band, "total": float(rng.randint(low, high))}
+    return (fact_id, unit, wave, instrument, Fact.result.seal(result, record_id=fact_id))
 
 
-def time_it(func: Callable[[], Any], repeat: int, setup: Callable[[], Any] | None = None) -> float:
-    """The median wall time of ``repeat`` runs (``setup`` runs before each, untimed)."""
+def time_it(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The median wall time of ``repeat`` runs, and what the last run returned."""
     times = []
+    result = None
     for _ in range(repeat):
-        if setup is not None:
-            setup()
         began = time.perf_counter()
-        func()
+        result = func()
         times.append(time.perf_counter() - began)
-    return statistics.median(times)
+    return statistics.median(times), result
 
 
-def plain_group_by(engine: Engine, wave_id: int) -> int:
-    """The plain GROUP BY of one wave's facts, every row fetched."""
+def plain_group_by(engine: Engine, wave_id: int) -> tuple[int, int]:
+    """The plain GROUP BY of one wave's facts, every row fetched: (rows, facts counted)."""
     query = (
-        select(Fact.unit_id, Fact.instrument_id, Fact.band, func.count(), func.sum(Fact.total))
+        select(Fact.unit_id, Fact.instrument_id, func.count())
         .where(Fact.wave_id == wave_id)
-        .group_by(Fact.unit_id, Fact.instrument_id, Fact.band)
+        .group_by(Fact.unit_id, Fact.instrument_id)
     )
     with engine.connect() as connection:
-        return len(connection.execute(query).all())
+        rows = connection.execute(query).all()
+    return len(rows), sum(count for _unit, _instrument, count in rows)
 
 
-def forget_releases(engine: Engine, wave: Any) -> None:
-    """Delete a wave's stored releases, so the next report computes them (cache cold)."""
-    with Session(engine) as session, session.begin():
-        session.execute(delete(Release).where(Release.wave_id == wave.id))
+def release_job(engine: Engine, catalogue: Catalogue, wave: WaveInfo, k: int, keep: bool) -> float:
+    """Seconds of ``publish_closed_wave`` for a wave with no release (flushed, not committed);
+    the transaction is then rolled back, or committed (untimed) when ``keep``."""
+    with Session(engine) as session:
+        session.begin()
+        began = time.perf_counter()
+        stored = publish_closed_wave(session, catalogue, wave.id, k, None)
+        seconds = time.perf_counter() - began
+        if len(stored) != len(INSTRUMENTS):
+            raise SystemExit(f"wave {wave.seq}: {len(stored)} releases stored, not one each")
+        if keep:
+            session.commit()
+        else:
+            session.rollback()
+    return seconds
 
 
-def bureau_report(engine: Engine, wave: Any, catalogue: Any, k: int) -> int:
-    """The bureau's report of one wave, in a transaction of its own."""
+def open_facts(engine: Engine, wave: WaveInfo) -> int:
+    """``count_facts`` for each instrument of the wave (opening every fact); facts counted."""
+    with Session(engine) as session:
+        counted = 0
+        for instrument in INSTRUMENTS:
+            counts = count_facts(session, wave.id, instrument)
+            counted += sum(n for cells in counts.cells.values() for n, _total in cells.values())
+        return counted
+
+
+def leader_page(engine: Engine, catalogue: Catalogue, wave: WaveInfo, k: int) -> int:
+    """The bureau leader's page of one wave, from the stored release; its number of lines."""
     with Session(engine) as session, session.begin():
         report = build_unit_report(session, catalogue, "BUR", wave, k, None)
+        if report.pending:
+            raise SystemExit(f"wave {wave.seq}: no stored release to read")
         return len(report.lines)
+
+
+def check_stored(engine: Engine, waves: int) -> None:
+    """Exactly the kept runs are stored: one release per wave and instrument, each with its
+    sealed reasons and one audit entry (the timed runs that were rolled back left nothing)."""
+    expected = waves * len(INSTRUMENTS)
+    with engine.connect() as connection:
+        found = [
+            connection.scalar(select(func.count()).select_from(Release)),
+            connection.scalar(select(func.count()).select_from(ReleaseReasons)),
+            connection.scalar(select(func.count()).where(AuditEntry.action == "report.released")),
+        ]
+    if found != [expected] * 3:
+        raise SystemExit(f"stored releases, reasons, audit entries {found}; expected {expected}")
+
+
+def figure_line(label: str, figures: tuple[float, ...]) -> str:
+    """One line of the table: facts, release s, count_facts s, facts/s, page, GROUP BY, ratio."""
+    facts, release, count, rate, page, plain, ratio = figures
+    return (
+        f"  {label:>6}{facts:10,.0f}  {release:10.2f}  {count:13.2f}  {rate:14,.0f}"
+        f"  {page * 1000:8.1f}  {plain * 1000:12.1f}  {ratio:13.2f}"
+    )
 
 
 def main() -> None:
@@ -283,6 +347,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20261127)
     args = parser.parse_args()
+    set_active_keyring(new_keyring())  # a bench keyring: in memory, made for this run, never saved
     with scratch_engine(args.database_url) as engine:
         print(f"database: {engine.dialect.name}")
         upgrade_to_head(engine)
@@ -292,7 +357,7 @@ def main() -> None:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("VACUUM ANALYZE"))
         print(
-            f"generated {made:,} facts, {officers:,} officers x {args.waves} waves, "
+            f"generated {made:,} sealed facts, {officers:,} officers x {args.waves} waves, "
             f"{STATIONS * TEAMS + STATIONS + 1} units in {time.perf_counter() - began:.1f} s; "
             f"peak RSS {peak_rss_mb():.0f} MB"
         )
@@ -300,33 +365,42 @@ def main() -> None:
         with Session(engine) as session:
             bureau = session.scalars(select(Unit).where(Unit.code == "BUR")).one()
             waves = sorted(visible_waves(session, [bureau]), key=lambda w: w.seq)
-        rows = 0
-        report_times, plain_times = [], []
+        figures = []
+        lines = 0
+        print(
+            f"per wave, the median of {args.repeat} runs:\n"
+            "    wave     facts   release s  count_facts s  facts opened/s   page ms  "
+            "GROUP BY ms  page/GROUP BY"
+        )
         for wave in waves:
-            plain_group_by(engine, wave.id)  # warm the page cache for both
-            plain_times.append(time_it(lambda w=wave: plain_group_by(engine, w.id), args.repeat))
-            report_times.append(
-                time_it(
-                    lambda w=wave: bureau_report(engine, w, catalogue, args.k),
-                    args.repeat,
-                    setup=lambda w=wave: forget_releases(engine, w),
-                )
+            _rows, facts = plain_group_by(engine, wave.id)  # warms the page cache too
+            count, opened = time_it(lambda w=wave: open_facts(engine, w), args.repeat)
+            if opened != facts:
+                raise SystemExit(f"wave {wave.seq}: count_facts opened {opened} of {facts} facts")
+            runs = [
+                release_job(engine, catalogue, wave, args.k, keep=run == args.repeat - 1)
+                for run in range(args.repeat)
+            ]
+            release = statistics.median(runs)
+            page, lines = time_it(
+                lambda w=wave: leader_page(engine, catalogue, w, args.k), args.repeat
             )
-            rows = bureau_report(engine, wave, catalogue, args.k)
-        report, plain = statistics.median(report_times), statistics.median(plain_times)
+            plain, _result = time_it(lambda w=wave: plain_group_by(engine, w.id), args.repeat)
+            figures.append((facts, release, count, facts / count, page, plain, page / plain))
+            print(figure_line(f"{wave.seq:4}", figures[-1]))
+        check_stored(engine, len(waves))
+        median = tuple(statistics.median(column) for column in zip(*figures, strict=True))
+        print(figure_line("median", median))
+        _facts, release, count, *_rest = median
         print(
-            f"per wave (~{made // len(waves):,} facts), median over {len(waves)} waves of "
-            f"the median of {args.repeat} runs:"
+            f"release job: {release:.2f} s a wave, of which opening the facts (count_facts alone, "
+            f"timed in separate runs) ~{count:.2f} s = {count / release:.0%}; the rest is "
+            f"disclosure control and storing. All {len(waves)} waves: "
+            f"{sum(f[1] for f in figures):.1f} s"
         )
         print(
-            f"  bureau-wide report ({rows} rows x {len(INSTRUMENTS)} instruments, "
-            f"disclosure control, cache cold): {report * 1000:8.1f} ms"
-        )
-        print(f"  plain GROUP BY unit, instrument, band:               {plain * 1000:8.1f} ms")
-        print(f"  ratio report / GROUP BY: {report / plain:.2f}")
-        print(
-            f"  all {len(waves)} waves: report {sum(report_times):.2f} s, "
-            f"GROUP BY {sum(plain_times):.2f} s"
+            f"page: the bureau and its subtree ({lines} lines x {len(INSTRUMENTS)} instruments) "
+            f"from the stored release; baseline: GROUP BY unit, instrument over the wave's facts"
         )
         print(f"peak RSS {peak_rss_mb():.0f} MB")
 
