@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
@@ -69,4 +70,91 @@ def test_assignments_made_before_0100_take_their_officers_unit(tmp_path: Path) -
         assert (
             connection.execute(text("SELECT unit_id FROM assignments WHERE id = 5")).scalar() == 7
         )
+    engine.dispose()
+
+
+def _rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text(sql))]
+
+
+def test_facts_made_before_0110_are_sealed_and_releases_lose_their_reasons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from alembic import command
+
+    from wellbeing.crypto import FileKeyProvider, new_keyring, open_json
+    from wellbeing.db import make_engine
+    from wellbeing.facts.models import Fact
+    from wellbeing.migrate import alembic_config
+
+    keyring_path = tmp_path / "keyring.json"
+    FileKeyProvider(keyring_path).create(new_keyring())
+    monkeypatch.setenv("WELLBEING_KEYRING_PATH", str(keyring_path))
+    monkeypatch.delenv("WELLBEING_KEYRING", raising=False)
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0100_assignment_unit")
+    old_cells = {
+        "k": 10,
+        "band_ids": ["minimal", "mild"],
+        "rounds": 1,
+        "rows": [
+            {
+                "unit": "U7",
+                "parent": None,
+                "n": [12, None],
+                "bands": {"minimal": [12, None], "mild": [None, "too_few"]},
+                "mean": [None, "one_band"],
+            }
+        ],
+    }
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO units (id, code, name_zh, name_en, path)"
+            " VALUES (7, 'U7', 'u', 'u', '/7/')",
+            "INSERT INTO campaigns (id, name, unit_id, instruments, opens_at, closes_at, closed,"
+            " created_at) VALUES (1, 'c', 7, '[\"phq9\"]', '2026-01-01 00:00:00',"
+            " '2026-01-08 00:00:00', 0, '2026-01-01 00:00:00')",
+            "INSERT INTO waves (id, campaign_id, seq, name, opens_at, closes_at, state) VALUES"
+            " (1, 1, 1, 'w', '2026-01-01 00:00:00', '2026-01-08 00:00:00', 'closed')",
+            "INSERT INTO report_facts (id, unit_id, wave_id, instrument_id, band, total, flags)"
+            " VALUES ('f1', 7, 1, 'phq9', 'mild', 7.0, '[\"suicidal_ideation\"]')",
+            "INSERT INTO report_fact_shuffles (wave_id, facts, shuffled_at)"
+            " VALUES (1, 1, '2026-01-09 00:00:00')",
+        ):
+            connection.execute(text(statement))
+        connection.execute(
+            text(
+                "INSERT INTO report_releases (id, wave_id, instrument_id, k, kind, tree_hash,"
+                " cells, created_at) VALUES (1, 1, 'phq9', 10, 'exact', 'x', :cells,"
+                " '2026-01-09 00:00:00')"
+            ),
+            {"cells": json.dumps(old_cells)},
+        )
+    upgrade_to_head(engine)
+    columns = [row[1] for row in _rows(engine, "PRAGMA table_info(report_facts)")]
+    assert columns == ["id", "unit_id", "wave_id", "instrument_id", "result_sealed"]
+    [(sealed,)] = _rows(engine, "SELECT result_sealed FROM report_facts")
+    assert b"mild" not in sealed
+    assert b"suicidal" not in sealed
+    keyring = FileKeyProvider(keyring_path).load()
+    binding = Fact.result.binding_for(Fact(id="f1"))  # as the model opens it
+    assert open_json(keyring, bytes(sealed), binding) == {"band": "mild", "total": 7.0}
+    [(cells,)] = _rows(engine, "SELECT cells FROM report_releases")
+    row = json.loads(cells)["rows"][0]
+    assert row == {
+        "unit": "U7",
+        "parent": None,
+        "n": 12,
+        "bands": {"minimal": 12, "mild": None},
+        "mean": None,
+    }
+    assert "report_fact_shuffles" not in {
+        r[0] for r in _rows(engine, "SELECT name FROM sqlite_master")
+    }
     engine.dispose()
