@@ -143,10 +143,6 @@ class ProtectedTable:
     rows: tuple[ReportRow, ...]  # pre-order, children sorted by code
     rounds: int  # complementary-suppression rounds it took
 
-    def has_unit(self, unit: str) -> bool:
-        """Whether the table (computed over the tree as it stood then) has a row for ``unit``."""
-        return any(row.unit == unit for row in self.rows)
-
     def rows_for(self, unit: str) -> list[ReportRow]:
         """The requested unit's row, then its descendants' (pre-order)."""
         index = {row.unit: position for position, row in enumerate(self.rows)}

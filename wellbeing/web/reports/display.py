@@ -27,11 +27,6 @@ class Shown:
     text: str
     hidden: bool = False
 
-    @property
-    def plain(self) -> str:
-        """The text as the PDF prints it."""
-        return self.text
-
 
 HIDDEN_VALUE = Shown(HIDDEN, hidden=True)
 

@@ -101,7 +101,7 @@ def _instrument(
     rows = [[_("Unit"), *columns]]
     for index, line in enumerate(report.lines):
         cells = row_cells(line.results.get(info.id), info)
-        rows.append([_name(report, index, lang), *(cell.plain for cell in cells)])
+        rows.append([_name(report, index, lang), *(cell.text for cell in cells)])
     first = 45 * mm
     rest = (PAGE_WIDTH - first) / len(columns)
     return [
