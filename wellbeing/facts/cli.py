@@ -8,8 +8,9 @@ import click
 
 from wellbeing.config import load_settings
 from wellbeing.crypto import KeyringError, select_provider
-from wellbeing.facts.publish import publish_closed_wave, read_reasons, waves_to_release
+from wellbeing.facts.publish import read_reasons, release_pending_waves
 from wellbeing.instruments import load_catalogue, questionnaire_dirs
+from wellbeing.reports.models import Release
 from wellbeing.reports.reasons import Reason, reason_text
 from wellbeing.sealed import set_active_keyring
 
@@ -37,15 +38,16 @@ def release() -> None:
     k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
     catalogue = load_catalogue(questionnaire_dirs(settings.questionnaire_dirs))
     database = open_database()
+
+    def progress(number: int, of: int, wave_id: int, stored: list[Release]) -> None:
+        if number == 1:
+            click.echo(f"{of} wave(s) to release")
+        names = ", ".join(release.instrument_id for release in stored) or "nothing new"
+        click.echo(f"[{number}/{of}] wave {wave_id}: {names}")
+
     try:
-        with database.transaction() as session:
-            pending = waves_to_release(session, catalogue, k, epsilon)
-        click.echo(f"{len(pending)} wave(s) to release")
-        for number, wave_id in enumerate(pending, start=1):
-            with database.transaction() as session:
-                stored = publish_closed_wave(session, catalogue, wave_id, k, epsilon)
-            names = ", ".join(release.instrument_id for release in stored) or "nothing new"
-            click.echo(f"[{number}/{len(pending)}] wave {wave_id}: {names}")
+        if not release_pending_waves(database, catalogue, k, epsilon, progress):
+            click.echo("0 wave(s) to release")
     finally:
         database.engine.dispose()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from wellbeing.facts.publish import publish_closed_wave, waves_to_release
+from wellbeing.facts.publish import release_pending_waves
 from wellbeing.instruments import load_catalogue, questionnaire_dirs
 from wellbeing.scheduler.job import Every, Job, JobContext
 
@@ -13,13 +13,10 @@ from wellbeing.scheduler.job import Every, Job, JobContext
 def release_closed_waves(ctx: JobContext) -> None:
     """Release each closed wave's missing instruments, one wave per transaction (idempotent)."""
     settings = ctx.settings
-    k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
     catalogue = load_catalogue(questionnaire_dirs(settings.questionnaire_dirs))
-    with ctx.database.transaction() as session:
-        pending = waves_to_release(session, catalogue, k, epsilon)
-    for wave_id in pending:
-        with ctx.database.transaction() as session:
-            publish_closed_wave(session, catalogue, wave_id, k, epsilon)
+    release_pending_waves(
+        ctx.database, catalogue, settings.report_min_cell, settings.report_dp_epsilon
+    )
 
 
 JOBS = (Job("reports.release_waves", Every(timedelta(minutes=2)), release_closed_waves),)

@@ -8,12 +8,13 @@ many cells were hidden — never which, nor why.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
+from wellbeing.db import Database
 from wellbeing.facts.models import ReleaseReasons
 from wellbeing.facts.service import count_facts
 from wellbeing.instruments import Catalogue
@@ -43,6 +44,25 @@ def waves_to_release(
         if wanted - released_instruments(session, wave.id, k, epsilon):
             pending.append(wave.id)
     return pending
+
+
+def release_pending_waves(
+    database: Database,
+    catalogue: Catalogue,
+    k: int,
+    epsilon: float | None,
+    on_wave: Callable[[int, int, int, list[Release]], None] | None = None,
+) -> int:
+    """Release every closed wave not yet released, one wave per transaction (idempotent);
+    ``on_wave(number, of, wave_id, stored)`` reports progress. Returns how many were pending."""
+    with database.transaction() as session:
+        pending = waves_to_release(session, catalogue, k, epsilon)
+    for number, wave_id in enumerate(pending, start=1):
+        with database.transaction() as session:
+            stored = publish_closed_wave(session, catalogue, wave_id, k, epsilon)
+            if on_wave is not None:
+                on_wave(number, len(pending), wave_id, stored)
+    return len(pending)
 
 
 def publish_closed_wave(
