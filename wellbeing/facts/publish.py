@@ -7,8 +7,7 @@ many cells were hidden — never which, nor why.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -99,11 +98,11 @@ def publish_closed_wave(
 
 
 def _hidden_count(release: Release) -> int:
-    hidden = 0
-    for row in release.cells["rows"]:
-        values: Sequence[object] = [row["n"], *row["bands"].values(), row["mean"]]
-        hidden += Counter(value is None for value in values)[True]
-    return hidden
+    return sum(
+        value is None
+        for row in release.cells["rows"]
+        for value in (row["n"], *row["bands"].values(), row["mean"])
+    )
 
 
 def _audit_release(session: Session, release: Release, hidden: int) -> None:
