@@ -23,9 +23,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from wellbeing.core.db import new_id
 from wellbeing.crypto import Binding, Keyring, new_keyring, open_sealed, rewrap, seal
 from wellbeing.crypto.envelope import _parse, _wrap_aad
-from wellbeing.sealed import count_by_kek, new_id, rotate_all, sealed_column, set_active_keyring
+from wellbeing.sealing.columns import sealed_column, set_active_keyring
+from wellbeing.sealing.rotation import count_by_kek, rotate_all
 
 
 class Base(DeclarativeBase):

@@ -25,8 +25,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from wellbeing.auth.passwords import hash_password
-from wellbeing.clock import utcnow
-from wellbeing.config import load_settings
+from wellbeing.core.clock import utcnow
+from wellbeing.core.config import load_settings
 from wellbeing.org import service as org_service
 from wellbeing.screening import campaigns
 from wellbeing.screening.consent import give_consent

@@ -51,18 +51,18 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.models import AuditEntry
+from wellbeing.core.db import make_engine, new_id
+from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import new_keyring
-from wellbeing.db import make_engine
 from wellbeing.facts.models import Fact, ReleaseReasons
 from wellbeing.facts.publish import publish_closed_wave
 from wellbeing.facts.service import count_facts
 from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
-from wellbeing.migrate import upgrade_to_head
 from wellbeing.org.models import Unit, User
 from wellbeing.reports.models import Release
 from wellbeing.reports.report import WaveInfo, build_unit_report, visible_waves
 from wellbeing.screening.models import Assignment, Campaign, Wave
-from wellbeing.sealed import new_id, set_active_keyring
+from wellbeing.sealing.columns import set_active_keyring
 
 INSTRUMENTS = ("phq9", "gad7")
 STATIONS, TEAMS = 20, 24

@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadgen
 
 from wellbeing.api.bench import metadata as baseline_metadata
+from wellbeing.core.db import make_engine
+from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import FileKeyProvider, new_keyring
-from wellbeing.db import make_engine
-from wellbeing.migrate import upgrade_to_head
 from wellbeing.referrals.models import Referral
-from wellbeing.sealed import set_active_keyring
+from wellbeing.sealing.columns import set_active_keyring
 
 
 @contextmanager

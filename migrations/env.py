@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from wellbeing.config import load_settings
-from wellbeing.db import make_engine
-from wellbeing.models import Base
+from wellbeing.app.schema import Base
+from wellbeing.core.config import load_settings
+from wellbeing.core.db import make_engine
 
 target_metadata = Base.metadata
 

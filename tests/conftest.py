@@ -19,11 +19,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from wellbeing import clock
 from wellbeing.app import create_app
+from wellbeing.core import clock
+from wellbeing.core.db import make_engine
+from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import new_keyring
-from wellbeing.db import make_engine
-from wellbeing.migrate import upgrade_to_head
 from wellbeing.org import service as org_service
 from wellbeing.org.models import Role, User
 
@@ -275,7 +275,7 @@ def scratch_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture(autouse=True)
 def _keep_process_keyring() -> Iterator[None]:
     """Tests that swap or clear the process keyring get the previous one back afterwards."""
-    from wellbeing import sealed
+    from wellbeing.sealing import columns as sealed
 
     previous = sealed._active_keyring
     yield

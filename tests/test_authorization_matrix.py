@@ -39,9 +39,9 @@ from tests.conftest import TEST_PASSWORD, TEST_SECRET
 from wellbeing.app import create_app
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.passwords import hash_password
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import make_engine
 from wellbeing.crypto import new_keyring
-from wellbeing.db import make_engine
 from wellbeing.org import service as org_service
 from wellbeing.org.models import Role, User
 from wellbeing.referrals import break_glass

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from wellbeing.cli import cli
-from wellbeing.db import make_engine
-from wellbeing.migrate import is_at_head
+from wellbeing.core.db import make_engine
+from wellbeing.core.migrate import is_at_head
 from wellbeing.org.models import Unit, User
 
 
@@ -94,7 +94,7 @@ def test_import_command_reports_lines_and_imports_nothing(instance: Path, tmp_pa
 
 def test_serve_refuses_to_start_without_a_secret_key(instance: Path) -> None:
     from wellbeing.app import create_app
-    from wellbeing.config import ConfigError
+    from wellbeing.core.config import ConfigError
 
     with pytest.raises(ConfigError, match="wellbeing init"):
         create_app()

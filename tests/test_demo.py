@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from wellbeing.demo import DEMO_PASSWORD, create_demo_organisation
+from wellbeing.demo.organisation import DEMO_PASSWORD, create_demo_organisation
 from wellbeing.org.models import Role, Unit, User
 
 

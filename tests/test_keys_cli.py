@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from wellbeing.app import create_app
 from wellbeing.audit.models import AuditEntry
 from wellbeing.cli import cli
-from wellbeing.config import ConfigError
+from wellbeing.core.config import ConfigError
+from wellbeing.core.db import make_engine
 from wellbeing.crypto import FileKeyProvider
-from wellbeing.db import make_engine
 from wellbeing.screening.models import Draft
 
 

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 
-from wellbeing.migrate import is_at_head, upgrade_to_head
-from wellbeing.models import Base
+from wellbeing.app.schema import Base
+from wellbeing.core.migrate import is_at_head, upgrade_to_head
 
 
 def test_database_is_at_head_and_matches_models(engine: Engine) -> None:
@@ -29,7 +29,7 @@ def test_the_migrations_have_a_single_head() -> None:
     # CI runs `alembic upgrade head`, which refuses a history with several heads
     from alembic.script import ScriptDirectory
 
-    from wellbeing.migrate import alembic_config
+    from wellbeing.core.migrate import alembic_config
 
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
 
@@ -37,8 +37,8 @@ def test_the_migrations_have_a_single_head() -> None:
 def test_assignments_made_before_0100_take_their_officers_unit(tmp_path: Path) -> None:
     from alembic import command
 
-    from wellbeing.db import make_engine
-    from wellbeing.migrate import alembic_config
+    from wellbeing.core.db import make_engine
+    from wellbeing.core.migrate import alembic_config
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     config = alembic_config()
@@ -85,10 +85,10 @@ def test_facts_made_before_0110_are_sealed_and_releases_lose_their_reasons(
 
     from alembic import command
 
+    from wellbeing.core.db import make_engine
+    from wellbeing.core.migrate import alembic_config
     from wellbeing.crypto import FileKeyProvider, new_keyring, open_json
-    from wellbeing.db import make_engine
     from wellbeing.facts.models import Fact
-    from wellbeing.migrate import alembic_config
 
     keyring_path = tmp_path / "keyring.json"
     FileKeyProvider(keyring_path).create(new_keyring())

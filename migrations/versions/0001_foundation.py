@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 
 revision: str = '0001'
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('address', sa.String(length=64), nullable=False),
-    sa.Column('at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
     )
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
@@ -60,7 +60,7 @@ def upgrade() -> None:
     sa.Column('phone', sa.String(length=64), nullable=True),
     sa.Column('email', sa.String(length=200), nullable=True),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
-    sa.Column('created_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_users_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
@@ -72,8 +72,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -98,8 +98,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_web_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_web_sessions')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_web_sessions_token_hash'))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 
 revision: str = "0010_audit"
@@ -46,7 +46,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_entries",
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("time", wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("time", wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor_name", sa.String(length=64), nullable=True),
         sa.Column("action", sa.String(length=64), nullable=False),

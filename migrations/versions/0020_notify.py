@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 
 revision: str = '0020_notify'
@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.create_table('scheduler_leases',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
-    sa.Column('expires_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_leases'))
     )
     op.create_table('outbox_messages',
@@ -37,10 +37,10 @@ def upgrade() -> None:
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.String(length=200), nullable=True),
-    sa.Column('created_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', wellbeing.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('dedupe_key', sa.String(length=200), nullable=True),
     sa.CheckConstraint('(recipient_user_id IS NULL) <> (channel IS NULL)', name=op.f('ck_outbox_messages_one_recipient')),
     sa.ForeignKeyConstraint(['recipient_user_id'], ['users.id'], name=op.f('fk_outbox_messages_recipient_user_id_users'), ondelete='CASCADE'),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 
 revision: str = '0030_screening'
@@ -28,12 +28,12 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('instruments', sa.JSON(), nullable=False),
-    sa.Column('opens_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('closes_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('opens_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('closes_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('every_months', sa.Integer(), nullable=True),
     sa.Column('closed', sa.Boolean(), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_campaigns_created_by_users')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_campaigns_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
@@ -45,8 +45,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('officer_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.String(length=32), nullable=False),
-    sa.Column('given_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', wellbeing.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('given_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_consents_officer_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consents'))
     )
@@ -59,7 +59,7 @@ def upgrade() -> None:
     sa.Column('description', sa.String(length=500), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_incidents_created_by_users')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_incidents_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incidents'))
@@ -72,8 +72,8 @@ def upgrade() -> None:
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('opens_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('closes_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('opens_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('closes_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_waves_campaign_id_campaigns')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_waves')),
@@ -90,11 +90,11 @@ def upgrade() -> None:
     sa.Column('follow_up_day', sa.Integer(), nullable=True),
     sa.Column('instruments', sa.JSON(), nullable=False),
     sa.Column('done', sa.JSON(), nullable=False),
-    sa.Column('opens_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('closes_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('opens_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('closes_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('notices_sent', sa.Integer(), nullable=False),
-    sa.Column('last_notice_at', wellbeing.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_notice_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_assignments_incident_id_incidents')),
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_assignments_officer_id_users')),
     sa.ForeignKeyConstraint(['wave_id'], ['waves.id'], name=op.f('fk_assignments_wave_id_waves')),
@@ -113,7 +113,7 @@ def upgrade() -> None:
     sa.Column('form_key', sa.String(length=120), nullable=False),
     sa.Column('instrument_id', sa.String(length=32), nullable=False),
     sa.Column('assignment_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('answers_sealed', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_drafts_assignment_id_assignments')),
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_drafts_officer_id_users')),
@@ -132,7 +132,7 @@ def upgrade() -> None:
     sa.Column('assignment_id', sa.Integer(), nullable=True),
     sa.Column('wave_id', sa.Integer(), nullable=True),
     sa.Column('idempotency_key', sa.String(length=100), nullable=False),
-    sa.Column('submitted_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('payload_sealed', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_submissions_assignment_id_assignments')),
     sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_submissions_officer_id_users')),

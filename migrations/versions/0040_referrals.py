@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 
 revision: str = '0040_referrals'
@@ -31,11 +31,11 @@ def upgrade() -> None:
     sa.Column('priority_rank', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('crisis', sa.Boolean(), nullable=False),
-    sa.Column('opened_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('claim_deadline', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('claim_deadline', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('claimed_by', sa.Integer(), nullable=True),
-    sa.Column('claimed_at', wellbeing.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', wellbeing.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=32), nullable=True),
     sa.Column('escalation_level', sa.Integer(), nullable=False),
     sa.Column('erased', sa.Boolean(), nullable=False),
@@ -54,7 +54,7 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('referral_id', sa.String(length=32), nullable=False),
     sa.Column('officer_id', sa.Integer(), nullable=False),
-    sa.Column('at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('detail_sealed', sa.LargeBinary(), nullable=True),
@@ -70,10 +70,10 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('supervisor_id', sa.Integer(), nullable=False),
     sa.Column('submission_id', sa.String(length=32), nullable=False),
-    sa.Column('opened_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('reviewed_by', sa.Integer(), nullable=True),
-    sa.Column('reviewed_at', wellbeing.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_at', wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('reason_sealed', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['reviewed_by'], ['users.id'], name=op.f('fk_break_glass_reviewed_by_users')),
     sa.ForeignKeyConstraint(['submission_id'], ['submissions.id'], name=op.f('fk_break_glass_submission_id_submissions')),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 
 revision: str = '0050_reports'

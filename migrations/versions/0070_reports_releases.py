@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 revision: str = "0070_reports_releases"
 down_revision: str | None = "0060_merge"
@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("sensitivity", sa.Integer(), nullable=True),
         sa.Column("tree_hash", sa.String(length=64), nullable=False),
         sa.Column("cells", sa.JSON(), nullable=False),
-        sa.Column("created_at", wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["wave_id"], ["waves.id"], name=op.f("fk_report_releases_wave_id_waves")
         ),
@@ -47,7 +47,7 @@ def upgrade() -> None:
         "report_fact_shuffles",
         sa.Column("wave_id", sa.Integer(), nullable=False),
         sa.Column("facts", sa.Integer(), nullable=False),
-        sa.Column("shuffled_at", wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("shuffled_at", wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["wave_id"], ["waves.id"], name=op.f("fk_report_fact_shuffles_wave_id_waves")
         ),

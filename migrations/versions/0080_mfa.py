@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 
 revision: str = "0080_mfa"
@@ -26,8 +26,8 @@ def upgrade() -> None:
         "mfa_credentials",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", wellbeing.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("confirmed_at", wellbeing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
         sa.Column("last_step", sa.Integer(), nullable=True),
         sa.Column("secret_sealed", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("salt", sa.String(length=32), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("used_at", wellbeing.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("used_at", wellbeing.core.db.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_mfa_recovery_codes_user_id_users"),
             ondelete="CASCADE",
@@ -57,7 +57,7 @@ def upgrade() -> None:
     for table in ("web_sessions", "api_tokens"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(
-                sa.Column("mfa_at", wellbeing.db.UtcDateTime(timezone=True), nullable=True)
+                sa.Column("mfa_at", wellbeing.core.db.UtcDateTime(timezone=True), nullable=True)
             )
 
 

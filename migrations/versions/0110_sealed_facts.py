@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-import wellbeing.db
+import wellbeing.core.db
 
 revision: str = "0110_sealed_facts"
 down_revision: str | None = "0100_assignment_unit"
@@ -35,7 +35,7 @@ _PURPOSE, _TABLE, _COLUMN = "report.fact", "report_facts", "result"
 
 
 def _keyring() -> Any:
-    from wellbeing.config import load_settings
+    from wellbeing.core.config import load_settings
     from wellbeing.crypto import select_provider
 
     return select_provider(load_settings().effective_keyring_path).load()
@@ -110,7 +110,7 @@ def downgrade() -> None:
         "report_fact_shuffles",
         sa.Column("wave_id", sa.Integer(), nullable=False),
         sa.Column("facts", sa.Integer(), nullable=False),
-        sa.Column("shuffled_at", wellbeing.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("shuffled_at", wellbeing.core.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["wave_id"], ["waves.id"], name=op.f("fk_report_fact_shuffles_wave_id_waves")
         ),

@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from wellbeing.audit import service as audit
 from wellbeing.cli import cli
+from wellbeing.core.db import Database, make_engine
+from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import dump_keyring, new_keyring
-from wellbeing.db import Database, make_engine
-from wellbeing.migrate import upgrade_to_head
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from wellbeing.audit import service as audit
 from wellbeing.audit.models import AuditEntry, AuditHead
 from wellbeing.audit.verify import verify_chain
-from wellbeing.db import make_engine
-from wellbeing.migrate import upgrade_to_head
+from wellbeing.core.db import make_engine
+from wellbeing.core.migrate import upgrade_to_head
 
 
 def _append_concurrently(engine: Engine, writers: int) -> list[BaseException]:

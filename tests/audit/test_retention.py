@@ -14,7 +14,7 @@ from wellbeing.audit import service as audit
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.models import AuditEntry, AuditHead
 from wellbeing.audit.verify import verify_chain
-from wellbeing.config import ConfigError, load_settings
+from wellbeing.core.config import ConfigError, load_settings
 
 Append = Callable[..., list[AuditEntry]]
 

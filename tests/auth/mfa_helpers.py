@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from wellbeing.auth import mfa, totp
 from wellbeing.auth.service import ThrottlePolicy
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 
 SECRET_PATTERN = re.compile(r'id="mfa-secret">([A-Z2-7]+)<')

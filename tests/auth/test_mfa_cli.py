@@ -13,8 +13,8 @@ from wellbeing.app import init_crypto
 from wellbeing.audit.models import AuditEntry
 from wellbeing.auth import mfa
 from wellbeing.cli import cli
-from wellbeing.config import load_settings
-from wellbeing.db import make_engine
+from wellbeing.core.config import load_settings
+from wellbeing.core.db import make_engine
 from wellbeing.org import service as org_service
 from wellbeing.org.models import User
 

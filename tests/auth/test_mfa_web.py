@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests.auth.mfa_helpers import code_now, enrol, secret_from_page
 from wellbeing.auth import mfa
-from wellbeing.config import load_settings
+from wellbeing.core.config import load_settings
 
 CODES = re.compile(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>")
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, Index, String, create_engine, select, text, updat
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from wellbeing import sealed
+from wellbeing.core.db import new_id
 from wellbeing.crypto import (
     KeyInUseError,
     KeyMissingError,
@@ -20,18 +20,15 @@ from wellbeing.crypto import (
     new_keyring,
     rewrap,
 )
-from wellbeing.sealed import (
-    UNREADABLE,
-    count_by_kek,
+from wellbeing.sealing import columns as sealed
+from wellbeing.sealing import rotation
+from wellbeing.sealing.columns import (
     find_indexed_sealed_columns,
-    kek_in_use,
-    new_id,
     registered_columns,
-    retire_kek,
-    rotate_all,
     sealed_column,
     set_active_keyring,
 )
+from wellbeing.sealing.rotation import UNREADABLE, count_by_kek, kek_in_use, retire_kek, rotate_all
 
 
 class Base(DeclarativeBase):
@@ -283,12 +280,12 @@ def test_crash_inside_a_batch_rolls_that_batch_back(
         done.append(1)
         return rewrap(ring, blob)
 
-    monkeypatch.setattr(sealed, "rewrap", failing_rewrap)
+    monkeypatch.setattr(rotation, "rewrap", failing_rewrap)
     with pytest.raises(MemoryError):
         rotate_all(factory, rotated, Base.metadata, batch_size=100)
     with factory() as session:
         assert count_by_kek(session, Base.metadata)[rotated.primary_id] == 100  # batch 2 undone
-    monkeypatch.setattr(sealed, "rewrap", rewrap)
+    monkeypatch.setattr(rotation, "rewrap", rewrap)
     assert rotate_all(factory, rotated, Base.metadata, batch_size=100).complete
     with factory() as session:
         assert count_by_kek(session, Base.metadata) == {rotated.primary_id: 334}

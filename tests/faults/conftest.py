@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from wellbeing.core.db import make_engine
+from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import FileKeyProvider, Keyring, new_keyring
-from wellbeing.db import make_engine
-from wellbeing.migrate import upgrade_to_head
-from wellbeing.sealed import set_active_keyring
+from wellbeing.sealing.columns import set_active_keyring
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import loadgen

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from wellbeing.db import make_engine
+from wellbeing.core.db import make_engine
 from wellbeing.notify.models import OutboxMessage
 from wellbeing.screening.models import Assignment, Wave
 

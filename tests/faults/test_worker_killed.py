@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from wellbeing.db import make_engine
+from wellbeing.core.db import make_engine
 from wellbeing.screening.models import Submission
 
 pytestmark = pytest.mark.faults

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from tests.instruments.helpers import INSTRUMENT_IDS, definition
-from wellbeing.instruments.cli import instruments_cli
+from wellbeing.cli.instruments import instruments_cli
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from tests.instruments.helpers import all_max, definition
+from wellbeing.cli.instruments import instruments_cli
 from wellbeing.instruments import CatalogueError, load_catalogue, questionnaire_dirs, score
-from wellbeing.instruments.cli import instruments_cli
 from wellbeing.instruments.registry import BUILTIN_DIR
 
 

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from wellbeing.db import Database
+from wellbeing.core.db import Database
 
 
 @pytest.fixture

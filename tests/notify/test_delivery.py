@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from wellbeing.db import Database
+from wellbeing.core.db import Database
 from wellbeing.notify.adapters import MemoryAdapter
 from wellbeing.notify.errors import PermanentDeliveryError, TransientDeliveryError
 from wellbeing.notify.models import OutboxMessage, OutboxStatus

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wellbeing.db import Database
+from wellbeing.core.db import Database
 from wellbeing.notify.errors import ParamsRefused, UnknownKind
 from wellbeing.notify.models import OutboxMessage, OutboxStatus
 from wellbeing.notify.service import Channel, enqueue

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from wellbeing.config import ConfigError, load_settings
-from wellbeing.db import Database
+from wellbeing.core.config import ConfigError, load_settings
+from wellbeing.core.db import Database
 from wellbeing.notify.adapters import LogAdapter, make_adapter
 from wellbeing.notify.errors import PermanentDeliveryError, TransientDeliveryError
 from wellbeing.notify.models import OutboxMessage, OutboxStatus

@@ -12,17 +12,17 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from wellbeing.app.schema import Base
 from wellbeing.cli import cli
-from wellbeing.clock import utcnow
-from wellbeing.config import load_settings
+from wellbeing.core.clock import utcnow
+from wellbeing.core.config import load_settings
+from wellbeing.core.db import make_engine
+from wellbeing.core.migrate import is_at_head
 from wellbeing.crypto import new_keyring
-from wellbeing.db import make_engine
-from wellbeing.demo import create_demo_organisation
-from wellbeing.demo_screening import create_demo_screenings
-from wellbeing.migrate import is_at_head
-from wellbeing.models import Base
+from wellbeing.demo.organisation import create_demo_organisation
+from wellbeing.demo.screening import create_demo_screenings
 from wellbeing.screening.policy import load_policy
-from wellbeing.sealed import registered_columns, set_active_keyring
+from wellbeing.sealing.columns import registered_columns, set_active_keyring
 
 
 def _url(engine: Engine) -> str:

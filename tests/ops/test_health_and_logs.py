@@ -12,9 +12,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from wellbeing.app import create_app
-from wellbeing.db import make_engine
-from wellbeing.logs import JsonFormatter
-from wellbeing.sealed import set_active_keyring
+from wellbeing.core.db import make_engine
+from wellbeing.core.logs import JsonFormatter
+from wellbeing.sealing.columns import set_active_keyring
 
 PASSWORD = "insecure-test-password"
 

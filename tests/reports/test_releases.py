@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, inspect, select, update
 
+from wellbeing.app.jobs import JobContext, find_job
 from wellbeing.audit.models import AuditEntry
 from wellbeing.crypto import CryptoError
 from wellbeing.facts.models import Fact, ReleaseReasons
 from wellbeing.facts.publish import release_reasons, waves_to_release
 from wellbeing.facts.service import count_facts
-from wellbeing.jobs import JobContext, find_job
 from wellbeing.reports.aggregate import load_units
 from wellbeing.reports.disclosure import Reason, explain_table
 from wellbeing.reports.models import Release
@@ -221,7 +221,12 @@ def test_reports_never_open_a_sealed_value(repo_root: Any) -> None:
     sealed column, no facts and no referrals (DESIGN.md: reports never decrypt)."""
     import ast
 
-    forbidden = ("wellbeing.crypto", "wellbeing.sealed", "wellbeing.facts", "wellbeing.referrals")
+    forbidden = (
+        "wellbeing.crypto",
+        "wellbeing.sealing",
+        "wellbeing.facts",
+        "wellbeing.referrals",
+    )
     found = []
     for path in sorted((repo_root / "wellbeing" / "reports").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

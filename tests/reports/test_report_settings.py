@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wellbeing.config import MIN_REPORT_CELL, ConfigError, Settings, load_settings
+from wellbeing.core.config import MIN_REPORT_CELL, ConfigError, Settings, load_settings
 from wellbeing.reports.disclosure import MIN_K
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from wellbeing.audit.models import AuditEntry
-from wellbeing.db import make_engine
+from wellbeing.core.db import make_engine
 from wellbeing.facts.models import ReleaseReasons
 from wellbeing.reports.disclosure import Reason
 from wellbeing.reports.models import Release

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from wellbeing.jobs import JobContext
+from wellbeing.app.jobs import JobContext
 from wellbeing.org.models import User
 from wellbeing.referrals import service as referrals
 from wellbeing.referrals.models import Outcome, Referral

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.retention.conftest import CALM, SEVERE, referral_of
+from wellbeing.app.jobs import run_job_once
 from wellbeing.audit.models import AuditEntry
-from wellbeing.config import ConfigError, load_settings
-from wellbeing.jobs import run_job_once
+from wellbeing.core.config import ConfigError, load_settings
 from wellbeing.org.models import User
 from wellbeing.referrals.models import Referral, ReferralEvent, ReferralSubmission
 from wellbeing.screening.drafts import save_draft

@@ -13,9 +13,9 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wellbeing.app.jobs import JobContext, all_jobs, find_job, run_job_once
 from wellbeing.auth.models import LoginFailure
 from wellbeing.cli import cli
-from wellbeing.jobs import JobContext, all_jobs, find_job, run_job_once
 from wellbeing.notify.models import OutboxMessage, OutboxStatus
 from wellbeing.notify.service import enqueue
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import make_engine
+from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import FileKeyProvider, new_keyring
-from wellbeing.db import make_engine
-from wellbeing.migrate import upgrade_to_head
 from wellbeing.scheduler.lease import lease_holder
 
 START = "from wellbeing.cli import main; main()"

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from wellbeing.config import ConfigError, Settings
+from wellbeing.core.config import ConfigError, Settings
 from wellbeing.scheduler.embedded import wants_embedded_scheduler
 from wellbeing.scheduler.job import Cron, Every, Job, JobContext
 from wellbeing.scheduler.runner import LeasedScheduler, apscheduler_trigger

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
 from wellbeing.screening import campaigns

@@ -30,12 +30,12 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from wellbeing.app.schema import Base
+from wellbeing.core.db import make_engine
 from wellbeing.crypto import FileKeyProvider
-from wellbeing.db import make_engine
 from wellbeing.facts.models import Fact
-from wellbeing.models import Base
 from wellbeing.screening.models import Submission
-from wellbeing.sealed import registered_columns, set_active_keyring
+from wellbeing.sealing.columns import registered_columns, set_active_keyring
 
 WELLBEING = Path(sys.executable).with_name("wellbeing")
 RULES = Path(__file__).resolve().parents[2] / "questionnaires" / "rules"

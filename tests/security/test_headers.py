@@ -17,8 +17,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from wellbeing.auth.access import public
-from wellbeing.config import ConfigError, load_settings
-from wellbeing.web.context import client_address
+from wellbeing.core.config import ConfigError, load_settings
+from wellbeing.faces.context import client_address
 
 PLACEHOLDERS = {"code": "ST1", "filename": "app.css"}
 

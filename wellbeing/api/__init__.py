@@ -12,7 +12,7 @@ def init_api(app: Flask) -> None:
     from wellbeing.api.referrals import bp as referrals_bp
     from wellbeing.api.reports import bp as reports_bp
     from wellbeing.api.screening import bp as screening_bp
-    from wellbeing.web import csrf
+    from wellbeing.faces.csrf import csrf
 
     blueprints = [auth_bp, screening_bp, referrals_bp, reports_bp]
     if app.extensions["wellbeing.settings"].bench_baseline:  # bench/submit.py only

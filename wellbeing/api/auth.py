@@ -15,10 +15,9 @@ from wellbeing.auth import mfa
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
 from wellbeing.auth.errors import BadCredentials, BadOtp, Throttled
+from wellbeing.faces.context import client_address, db, settings, throttle_policy
+from wellbeing.faces.errors import ApiError
 from wellbeing.org.models import User
-from wellbeing.web.context import client_address, db, settings
-from wellbeing.web.errors import ApiError
-from wellbeing.web.security import throttle_policy
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1")
 

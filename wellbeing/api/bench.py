@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Column, Integer, LargeBinary, MetaData, Table
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import db
 from wellbeing.org.models import Role
-from wellbeing.web.context import db
 
 bp = Blueprint("api_bench", __name__, url_prefix="/api/v1/bench")
 metadata = MetaData()

@@ -7,9 +7,9 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 
+from wellbeing.faces.context import current_user
+from wellbeing.faces.errors import ApiError
 from wellbeing.org.models import User
-from wellbeing.web.context import current_user
-from wellbeing.web.errors import ApiError
 
 
 def json_body() -> dict[str, Any]:

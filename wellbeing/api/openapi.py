@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import public, rule_of
-from wellbeing.config import Settings
+from wellbeing.core.config import Settings
 
 bp = Blueprint("api_openapi", __name__, url_prefix="/api/v1")
 EXTENSION_KEY = "wellbeing.openapi"
@@ -51,7 +51,7 @@ def openapi_document() -> ResponseReturnValue:
 
 def init_openapi(app: Flask) -> None:
     """Load the document (a broken file stops start-up) and serve it."""
-    from wellbeing.web import csrf
+    from wellbeing.faces.csrf import csrf
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -17,16 +17,16 @@ from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.faces.context import catalogue, db, screening_policy
+from wellbeing.faces.errors import ApiError
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.referral_texts import error_message
 from wellbeing.org.models import Role, User
 from wellbeing.referrals import reading, service
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Outcome, Referral, Status
 from wellbeing.referrals.permissions import may_reassign, may_see, may_work
-from wellbeing.web.context import catalogue, db, screening_policy
-from wellbeing.web.errors import ApiError
-from wellbeing.web.i18n import current_language
-from wellbeing.web.referrals.texts import error_message
 
 bp = Blueprint("api_referrals", __name__, url_prefix="/api/v1")
 STAFF = (Role.COUNSELLOR, Role.SUPERVISOR)

@@ -11,9 +11,7 @@ from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
-from wellbeing.org.models import Role
-from wellbeing.reports.export import report_data, trend_data, wave_data
-from wellbeing.web.reports.common import (
+from wellbeing.faces.reports.common import (
     bad_parameter,
     int_parameter,
     load_unit,
@@ -23,7 +21,9 @@ from wellbeing.web.reports.common import (
     unit_trend,
     waves_for,
 )
-from wellbeing.web.reports.downloads import download
+from wellbeing.faces.reports.downloads import download
+from wellbeing.org.models import Role
+from wellbeing.reports.export import report_data, trend_data, wave_data
 
 bp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports")
 

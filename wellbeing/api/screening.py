@@ -10,6 +10,10 @@ from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import catalogue, db, screening_policy
+from wellbeing.faces.errors import ApiError
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.screening_text import problem_messages, screening_error_message
 from wellbeing.org.models import Role
 from wellbeing.screening import service
 from wellbeing.screening.errors import InvalidAnswers, ScreeningError
@@ -18,10 +22,6 @@ from wellbeing.screening.views_data import (
     definition_detail,
     definition_summary,
 )
-from wellbeing.web.context import catalogue, db, screening_policy
-from wellbeing.web.errors import ApiError
-from wellbeing.web.i18n import current_language
-from wellbeing.web.screening_text import problem_messages, screening_error_message
 
 bp = Blueprint("api_screening", __name__, url_prefix="/api/v1")
 

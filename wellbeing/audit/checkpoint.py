@@ -25,7 +25,7 @@ from wellbeing.audit.chain import FORMAT_VERSION, canonical_json, format_time
 from wellbeing.audit.errors import CheckpointError
 from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
 from wellbeing.audit.verify import verify_chain
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wellbeing.audit.chain import Link, Scalar
-from wellbeing.db import Base
+from wellbeing.core.db import Base
 
 HEAD_ID = 1
 

@@ -14,8 +14,8 @@ from wellbeing.audit.chain import Link, Scalar, canonical_json, check_action, ch
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
 from wellbeing.audit.verify import verify_chain
-from wellbeing.clock import utcnow
-from wellbeing.config import MIN_AUDIT_RETENTION_DAYS
+from wellbeing.core.clock import utcnow
+from wellbeing.core.config import MIN_AUDIT_RETENTION_DAYS
 
 DEFAULT_RETENTION_DAYS = 400
 MAX_TARGET_ID = 128

@@ -22,7 +22,7 @@ from wellbeing.auth import totp
 from wellbeing.auth.errors import BadOtp, NotEnrolled
 from wellbeing.auth.models import ApiToken, LoginFailure, MfaCredential, RecoveryCode, WebSession
 from wellbeing.auth.service import ThrottlePolicy, refuse_if_throttled
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.org.models import Role, User
 
 PRIVILEGED = frozenset({Role.COUNSELLOR, Role.SUPERVISOR, Role.LEADER, Role.ADMIN})

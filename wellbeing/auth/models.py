@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wellbeing.clock import utcnow
-from wellbeing.db import Base, IntPk
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import Base, IntPk, new_id
 from wellbeing.org.models import User
-from wellbeing.sealed import new_id, sealed_column
+from wellbeing.sealing.columns import sealed_column
 
 
 class WebSession(Base):

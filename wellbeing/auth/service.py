@@ -14,7 +14,7 @@ from wellbeing.audit.service import record
 from wellbeing.auth import passwords
 from wellbeing.auth.errors import BadCredentials, Throttled
 from wellbeing.auth.models import ApiToken, LoginFailure, WebSession
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 
 TOKEN_BYTES = 32  # 256 bits of randomness per session id or API token

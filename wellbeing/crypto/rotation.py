@@ -1,4 +1,4 @@
-"""Pure pieces of key rotation; walking database rows lives in `wellbeing.sealed`."""
+"""Pure pieces of key rotation; walking database rows lives in `wellbeing.sealing.columns`."""
 
 from __future__ import annotations
 

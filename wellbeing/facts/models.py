@@ -12,8 +12,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.db import Base
-from wellbeing.sealed import new_id, sealed_column
+from wellbeing.core.db import Base, new_id
+from wellbeing.sealing.columns import sealed_column
 
 
 class Fact(Base):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
-from wellbeing.db import Database
+from wellbeing.core.db import Database
 from wellbeing.facts.models import ReleaseReasons
 from wellbeing.facts.service import count_facts
 from wellbeing.instruments import Catalogue

@@ -8,9 +8,9 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from wellbeing.core.db import new_id
 from wellbeing.facts.models import Fact
 from wellbeing.reports.aggregate import InstrumentCounts
-from wellbeing.sealed import new_id
 
 _FACTS = cast(Table, Fact.__table__)
 _INSERT = _FACTS.insert()  # built once: every submission of a wave runs it

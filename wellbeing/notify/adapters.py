@@ -6,7 +6,7 @@ import logging
 from collections import deque
 from typing import Protocol
 
-from wellbeing.config import ConfigError, Settings
+from wellbeing.core.config import ConfigError, Settings
 from wellbeing.notify.errors import DeliveryError
 from wellbeing.notify.render import RenderedMessage
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.clock import utcnow
-from wellbeing.db import Base, IntPk
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import Base, IntPk
 
 
 class OutboxStatus(enum.StrEnum):

@@ -7,7 +7,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from wellbeing.config import ConfigError, Settings
+from wellbeing.core.config import ConfigError, Settings
 from wellbeing.notify.errors import PermanentDeliveryError, TransientDeliveryError
 from wellbeing.notify.render import RenderedMessage
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wellbeing.clock import utcnow
-from wellbeing.db import Base, Code, IntPk, Name
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import Base, Code, IntPk, Name
 
 
 class Role(enum.StrEnum):

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.notify.service import enqueue
 from wellbeing.org.models import Role
 from wellbeing.referrals.models import Referral, Status

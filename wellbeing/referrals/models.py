@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wellbeing.clock import utcnow
-from wellbeing.db import Base, IntPk
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import Base, IntPk, new_id
 from wellbeing.org.models import Unit, User
-from wellbeing.sealed import new_id, sealed_column
+from wellbeing.sealing.columns import sealed_column
 
 
 class Priority(enum.StrEnum):

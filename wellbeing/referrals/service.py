@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
 from wellbeing.auth.policy import referral_scope_clause
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.notify.service import enqueue
 from wellbeing.org.models import Role, RoleGrant, Unit, User
 from wellbeing.referrals.errors import AlreadyClaimed, NothingToClaim, ReferralError, WrongState

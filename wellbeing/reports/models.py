@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.clock import utcnow
-from wellbeing.db import Base, IntPk
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import Base, IntPk
 
 
 class Release(Base):

@@ -22,8 +22,8 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
-from wellbeing.clock import utcnow
-from wellbeing.config import Settings
+from wellbeing.core.clock import utcnow
+from wellbeing.core.config import Settings
 from wellbeing.org.models import User
 from wellbeing.referrals import retention as referrals
 from wellbeing.retention.errors import ErasureRefused

@@ -1,5 +1,5 @@
 """Scheduled work: job declarations, the single-active-scheduler lease, and the APScheduler runner.
 
 Domains declare jobs with `scheduler.job` (no app imports beyond settings and the database);
-`wellbeing/jobs.py` collects them; `scheduler.runner` runs them under a lease.
+`wellbeing/app/jobs.py` collects them; `scheduler.runner` runs them under a lease.
 """

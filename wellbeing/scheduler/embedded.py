@@ -7,8 +7,8 @@ import subprocess
 import sys
 from typing import Any
 
-from wellbeing.config import ConfigError, Settings
-from wellbeing.jobs import check_job_settings
+from wellbeing.app.jobs import check_job_settings
+from wellbeing.core.config import ConfigError, Settings
 
 
 def wants_embedded_scheduler(settings: Settings) -> bool:

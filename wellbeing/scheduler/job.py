@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from wellbeing import clock
-from wellbeing.config import Settings
-from wellbeing.db import Database
+from wellbeing.core import clock
+from wellbeing.core.config import Settings
+from wellbeing.core.db import Database
 
 
 @dataclass(frozen=True)

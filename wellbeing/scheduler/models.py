@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.db import Base
+from wellbeing.core.db import Base
 
 
 class SchedulerLease(Base):

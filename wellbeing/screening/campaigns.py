@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import Role, RoleGrant, Unit, User
 from wellbeing.org.service import find_unit, find_user

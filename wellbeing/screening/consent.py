@@ -7,7 +7,7 @@ from typing import cast
 from sqlalchemy import ColumnElement, Exists, Table, bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 from wellbeing.screening.models import Consent
 

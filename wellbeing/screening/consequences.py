@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.facts.service import record_fact
 from wellbeing.instruments import Definition, Result
 from wellbeing.org.models import User

@@ -8,7 +8,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 from wellbeing.screening.models import Draft
 

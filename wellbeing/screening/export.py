@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 from wellbeing.screening.models import Consent
 from wellbeing.screening.service import own_submissions, submission_view

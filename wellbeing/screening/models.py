@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wellbeing.clock import utcnow
-from wellbeing.db import Base, IntPk, Name
+from wellbeing.core.clock import utcnow
+from wellbeing.core.db import Base, IntPk, Name, new_id
 from wellbeing.org.models import Unit, User
-from wellbeing.sealed import new_id, sealed_column
+from wellbeing.sealing.columns import sealed_column
 
 
 class WaveState(enum.StrEnum):

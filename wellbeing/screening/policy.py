@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from wellbeing.config import Settings
+from wellbeing.core.config import Settings
 from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.referrals.service import Deadlines
 from wellbeing.rules import RuleSet, load_rules, rule_dirs

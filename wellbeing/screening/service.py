@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from wellbeing.audit.service import appended_last
 from wellbeing.audit.service import record as audit
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
 from wellbeing.org.models import User

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
-from wellbeing.web.context import init_request_session
-from wellbeing.web.errors import init_errors
-from wellbeing.web.i18n import init_i18n
+from wellbeing.faces.context import init_request_session
+from wellbeing.faces.csrf import csrf
+from wellbeing.faces.errors import init_errors
+from wellbeing.faces.i18n import init_i18n
 from wellbeing.web.request_log import init_request_log
 from wellbeing.web.security import init_security
-
-csrf = CSRFProtect()
 
 
 def init_web_layer(app: Flask) -> None:

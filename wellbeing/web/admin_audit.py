@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 
 from wellbeing.audit.queries import EntryFilter, list_entries
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import db
 from wellbeing.org.models import Role
-from wellbeing.web.context import db
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin")
 

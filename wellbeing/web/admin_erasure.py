@@ -12,11 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import current_user, db
 from wellbeing.org.models import Role
 from wellbeing.org.service import find_user
 from wellbeing.retention.errors import ErasureRefused
 from wellbeing.retention.service import MAX_REFERENCE, ErasureReason, erase_officer
-from wellbeing.web.context import current_user, db
 
 bp = Blueprint("admin_erasure", __name__, url_prefix="/admin")
 

@@ -12,10 +12,10 @@ from wellbeing.audit import service as audit
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
 from wellbeing.auth.errors import BadCredentials, Throttled
+from wellbeing.faces.context import client_address, current_user, db, throttle_policy
 from wellbeing.org.models import LOCALES
 from wellbeing.web.carry import carried_fields, continue_page
-from wellbeing.web.context import client_address, current_user, db
-from wellbeing.web.security import SESSION_KEY, throttle_policy
+from wellbeing.web.security import SESSION_KEY
 
 bp = Blueprint("auth", __name__)
 

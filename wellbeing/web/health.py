@@ -14,10 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from wellbeing.auth.access import public
+from wellbeing.core.migrate import head_revisions
 from wellbeing.crypto import KeyringError
-from wellbeing.migrate import head_revisions
-from wellbeing.sealed import active_keyring
-from wellbeing.web.context import db
+from wellbeing.faces.context import db
+from wellbeing.sealing.columns import active_keyring
 
 bp = Blueprint("health", __name__)
 logger = logging.getLogger("wellbeing.health")

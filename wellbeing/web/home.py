@@ -9,9 +9,9 @@ from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import signed_in
 from wellbeing.auth.policy import scope_units
+from wellbeing.faces.context import catalogue, current_user, db
+from wellbeing.faces.i18n import current_language
 from wellbeing.org.models import Role
-from wellbeing.web.context import catalogue, current_user, db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.officer.home_card import officer_card
 
 bp = Blueprint("home", __name__)

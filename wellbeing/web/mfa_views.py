@@ -14,10 +14,10 @@ from wellbeing.audit import service as audit
 from wellbeing.auth import mfa
 from wellbeing.auth.access import signed_in
 from wellbeing.auth.errors import BadOtp, NotEnrolled, Throttled
+from wellbeing.faces.context import client_address, current_user, db, settings, throttle_policy
 from wellbeing.org.models import User
 from wellbeing.web.auth_views import safe_next
-from wellbeing.web.context import client_address, current_user, db, settings
-from wellbeing.web.security import second_factor_pending, throttle_policy
+from wellbeing.web.security import second_factor_pending
 
 bp = Blueprint("mfa", __name__, url_prefix="/mfa")
 

@@ -19,7 +19,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import inspect as sa_inspect
 from werkzeug.wrappers import Response
 
-from wellbeing.web.context import current_user, settings
+from wellbeing.faces.context import current_user, settings
 
 HEADER = "X-Request-ID"
 ACCEPTED_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,11 +11,11 @@ from werkzeug.wrappers import Response
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import AccessRule, rule_of
 from wellbeing.auth.mfa import needs_second_factor
-from wellbeing.config import Settings
+from wellbeing.core.config import Settings
+from wellbeing.faces.context import db, is_api_request, session_policy, settings
+from wellbeing.faces.errors import ApiError
 from wellbeing.org.models import Role
 from wellbeing.web.carry import login_keeping_form
-from wellbeing.web.context import db, is_api_request, settings
-from wellbeing.web.errors import ApiError
 
 SESSION_KEY = "sid"
 # Reachable before the second factor: signing in and out, and the second-factor pages themselves.
@@ -25,25 +23,6 @@ MFA_EXEMPT_ENDPOINTS = frozenset(
     {"auth.login", "auth.login_submit", "auth.logout", "auth.switch_language"}
 )
 MFA_EXEMPT_BLUEPRINTS = frozenset({"mfa"})
-
-
-def session_policy() -> auth_service.SessionPolicy:
-    """Idle and absolute session lifetimes from the settings."""
-    current = settings()
-    return auth_service.SessionPolicy(
-        idle=timedelta(minutes=current.session_idle_minutes),
-        absolute=timedelta(hours=current.session_absolute_hours),
-    )
-
-
-def throttle_policy() -> auth_service.ThrottlePolicy:
-    """Sign-in throttling limits from the settings."""
-    current = settings()
-    return auth_service.ThrottlePolicy(
-        window=timedelta(minutes=current.throttle_window_minutes),
-        account_failures=current.throttle_account_failures,
-        address_failures=current.throttle_address_failures,
-    )
 
 
 def load_user() -> None:

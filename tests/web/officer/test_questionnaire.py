@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.officer.helpers import Pages, checked, review_form
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 from wellbeing.screening.drafts import load_draft
 from wellbeing.screening.models import Assignment, AssignmentStatus, Draft, Submission

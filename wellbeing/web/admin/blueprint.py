@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 
+from wellbeing.faces.context import current_user
 from wellbeing.org.models import User
-from wellbeing.web.context import current_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -13,6 +13,8 @@ from sqlalchemy import true
 
 from wellbeing.audit.service import record
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.i18n import current_language
 from wellbeing.org.models import Role
 from wellbeing.screening import campaigns as service
 from wellbeing.screening.errors import CampaignError
@@ -22,8 +24,6 @@ from wellbeing.screening.views_data import text_in
 from wellbeing.web.admin.blueprint import acting_user, bp
 from wellbeing.web.admin.forms import CampaignInput, FormProblems
 from wellbeing.web.admin.messages import campaign_error_message
-from wellbeing.web.context import catalogue, db
-from wellbeing.web.i18n import current_language
 
 WAVE_STATES = {
     WaveState.SCHEDULED.value: _l("Scheduled"),

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from wellbeing.audit.service import record
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import incident_scope_clause, may_record_incident_in
+from wellbeing.faces.context import catalogue, db
 from wellbeing.org.models import Role, Unit, User
 from wellbeing.org.service import find_unit
 from wellbeing.screening import campaigns as service
@@ -21,7 +22,6 @@ from wellbeing.web.admin.blueprint import acting_user, bp
 from wellbeing.web.admin.campaign_views import instrument_titles
 from wellbeing.web.admin.forms import FormProblems, IncidentInput
 from wellbeing.web.admin.messages import campaign_error_message
-from wellbeing.web.context import catalogue, db
 
 INCIDENT_ROLES = (Role.ADMIN, Role.SUPERVISOR)
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, current_app, g
 
+from wellbeing.faces.context import db, settings
 from wellbeing.org.models import Role
 from wellbeing.screening.crisis import crisis_banner_needed
-from wellbeing.web.context import db, settings
 from wellbeing.web.officer.contacts import contacts_from
 
 bp = Blueprint("officer", __name__)

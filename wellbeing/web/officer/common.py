@@ -8,13 +8,13 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from wellbeing.faces.context import catalogue, current_user, db
 from wellbeing.instruments import Definition
 from wellbeing.org.models import User
 from wellbeing.screening import service
 from wellbeing.screening.consent import current_consent
 from wellbeing.screening.errors import NotOffered
 from wellbeing.screening.models import Assignment, AssignmentStatus
-from wellbeing.web.context import catalogue, current_user, db
 
 
 def current_officer() -> User:

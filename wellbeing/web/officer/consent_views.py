@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import db, settings
 from wellbeing.org.models import Role
 from wellbeing.screening.consent import (
     CONSENT_VERSION,
@@ -15,7 +16,6 @@ from wellbeing.screening.consent import (
     withdraw_consent,
 )
 from wellbeing.web.auth_views import safe_next
-from wellbeing.web.context import db, settings
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import current_officer
 

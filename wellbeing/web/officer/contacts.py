@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wellbeing.config import Settings
+from wellbeing.core.config import Settings
 
 
 @dataclass(frozen=True)

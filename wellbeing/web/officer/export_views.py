@@ -8,10 +8,10 @@ from flask import Response
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.i18n import current_language
 from wellbeing.org.models import Role
 from wellbeing.screening.export import export_own_data
-from wellbeing.web.context import catalogue, db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import current_officer
 from wellbeing.web.officer.pdf import export_pdf

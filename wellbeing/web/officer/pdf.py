@@ -12,10 +12,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from wellbeing.faces.pdf_styles import PdfStyles, paragraph, pdf_styles
 from wellbeing.instruments import Catalogue
 from wellbeing.screening.views_data import text_in
 from wellbeing.web.officer.results import band_texts
-from wellbeing.web.pdf_styles import PdfStyles, paragraph, pdf_styles
 
 
 def _styles() -> PdfStyles:

@@ -9,11 +9,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import db
+from wellbeing.faces.i18n import current_language
 from wellbeing.org.models import Role
 from wellbeing.screening.drafts import load_draft, save_draft
 from wellbeing.screening.views_data import text_in
-from wellbeing.web.context import db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import (
     Target,

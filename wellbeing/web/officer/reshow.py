@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from wellbeing.faces.errors import MESSAGES
 from wellbeing.org.models import Role
 from wellbeing.web.carry import login_keeping_form
-from wellbeing.web.errors import MESSAGES
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import current_officer, load_target
 from wellbeing.web.officer.consent_views import render_consent

@@ -6,12 +6,12 @@ from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.i18n import current_language
 from wellbeing.org.models import Role
 from wellbeing.screening import service
 from wellbeing.screening.models import Submission
 from wellbeing.screening.views_data import definition_summary, text_in
-from wellbeing.web.context import catalogue, db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import consent_gate, current_officer
 from wellbeing.web.officer.results import history_data, result_data

@@ -8,17 +8,17 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import db, screening_policy
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.screening_text import problem_messages, screening_error_message
 from wellbeing.org.models import Role
 from wellbeing.screening import service
 from wellbeing.screening.drafts import load_draft
 from wellbeing.screening.errors import InvalidAnswers, ScreeningError
 from wellbeing.screening.views_data import text_in
-from wellbeing.web.context import db, screening_policy
-from wellbeing.web.i18n import current_language
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import Target, consent_gate, current_officer, load_target
 from wellbeing.web.officer.paging import Questionnaire
-from wellbeing.web.screening_text import problem_messages, screening_error_message
 
 
 @bp.get("/screenings/<instrument>/review")

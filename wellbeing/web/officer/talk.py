@@ -12,13 +12,13 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from wellbeing.auth.access import roles
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.faces.context import db, screening_policy
 from wellbeing.org.models import Role
 from wellbeing.referrals import service
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Status
 from wellbeing.web.carry import login_keeping_form
-from wellbeing.web.context import db, screening_policy
 from wellbeing.web.officer.common import current_officer
 from wellbeing.web.security import load_user
 

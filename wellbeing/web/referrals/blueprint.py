@@ -8,12 +8,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, url_for
 from werkzeug.wrappers import Response
 
+from wellbeing.faces import referral_texts as texts
+from wellbeing.faces.context import current_user, db
 from wellbeing.org.models import Role, User
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Referral
 from wellbeing.referrals.permissions import may_see
-from wellbeing.web.context import current_user, db
-from wellbeing.web.referrals import texts
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 STAFF = (Role.COUNSELLOR, Role.SUPERVISOR)

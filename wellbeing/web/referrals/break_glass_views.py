@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import may_supervise_in
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.referral_texts import error_message, time_left
 from wellbeing.org.models import Role, User
 from wellbeing.referrals import break_glass
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.reading import audit_submission_view, submission_detail
 from wellbeing.screening.models import Submission
-from wellbeing.web.context import catalogue, db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.referrals.blueprint import bp, current_staff
-from wellbeing.web.referrals.texts import error_message, time_left
 
 
 @bp.get("/break-glass")

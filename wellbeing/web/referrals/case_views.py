@@ -10,17 +10,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.referral_texts import time_left
 from wellbeing.org.models import Role
 from wellbeing.referrals import reading, service
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Outcome, Referral
 from wellbeing.referrals.permissions import may_reassign, may_work
-from wellbeing.web.context import catalogue, db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.referrals.blueprint import STAFF, back_to, bp, current_staff, load_referral
 from wellbeing.web.referrals.charts import trend_charts
-from wellbeing.web.referrals.texts import time_left
 
 NOTE_MAX = 5000
 

@@ -7,13 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.faces.context import db
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.referral_texts import error_message, time_left
 from wellbeing.referrals import reading, service
 from wellbeing.referrals.errors import ReferralError
-from wellbeing.web.context import db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.referrals.blueprint import STAFF, back_to, bp, current_staff, load_referral
-from wellbeing.web.referrals.texts import error_message, time_left
 
 VIEWS = ("all", "mine", "open")
 

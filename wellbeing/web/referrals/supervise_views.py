@@ -6,14 +6,14 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
-from wellbeing.clock import utcnow
+from wellbeing.core.clock import utcnow
+from wellbeing.faces.context import db
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.referral_texts import time_left
 from wellbeing.org.models import Role
 from wellbeing.referrals import reading
 from wellbeing.referrals.escalation import HALF_DEADLINE
-from wellbeing.web.context import db
-from wellbeing.web.i18n import current_language
 from wellbeing.web.referrals.blueprint import bp, current_staff
-from wellbeing.web.referrals.texts import time_left
 
 CLOSED_SHOWN = 100
 

@@ -8,9 +8,8 @@ from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import may_view_reports_for, report_scopes
-from wellbeing.org.models import Role
-from wellbeing.web.i18n import current_language
-from wellbeing.web.reports.common import (
+from wellbeing.faces.i18n import current_language
+from wellbeing.faces.reports.common import (
     load_unit,
     load_wave,
     report_user,
@@ -18,8 +17,9 @@ from wellbeing.web.reports.common import (
     unit_trend,
     waves_for,
 )
-from wellbeing.web.reports.downloads import download
-from wellbeing.web.reports.page import instrument_sections, page_legend, participation_cells
+from wellbeing.faces.reports.downloads import download
+from wellbeing.faces.reports.page import instrument_sections, page_legend, participation_cells
+from wellbeing.org.models import Role
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -1,0 +1,99 @@
+"""The application factory: a short, ordered list of init steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from wellbeing.core.config import ConfigError, Settings, load_settings, require_secret_key
+from wellbeing.core.db import Database, make_engine
+from wellbeing.crypto import Keyring, KeyringError, select_provider
+from wellbeing.instruments import CatalogueError
+from wellbeing.rules import RuleSetError
+from wellbeing.screening.policy import load_policy
+from wellbeing.sealing.columns import set_active_keyring
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # templates and static files live in web/
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app from the environment plus `config` overrides (lower-case names).
+
+    Tests may pass `engine` (an existing SQLAlchemy engine) to share one schema and `keyring`
+    (a Keyring) instead of loading one.
+    """
+    overrides = dict(config or {})
+    engine = overrides.pop("engine", None)
+    keyring = overrides.pop("keyring", None)
+    settings = load_settings(overrides)
+    require_secret_key(settings)
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        root_path=str(PACKAGE_ROOT),
+        template_folder="web/templates",
+        static_folder="web/static",
+    )
+    init_settings(app, settings)
+    init_database(app, settings, engine)
+    init_crypto(settings, keyring)
+    init_instruments(app, settings)
+    init_web(app)
+    return app
+
+
+def init_settings(app: Flask, settings: Settings) -> None:
+    """Put the settings object and Flask's own keys on the app."""
+    app.extensions["wellbeing.settings"] = settings
+    app.config.update(
+        SECRET_KEY=settings.secret_key or "insecure-test-only-secret",
+        TESTING=settings.testing,
+        SESSION_COOKIE_NAME="wellbeing_session",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_absolute_hours),
+        WTF_CSRF_TIME_LIMIT=None,  # the session's own lifetime bounds the token
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+
+
+def init_database(app: Flask, settings: Settings, engine: Any = None) -> None:
+    """Create the engine (or adopt the one given) and the session factory."""
+    app.extensions["wellbeing.db"] = Database.for_engine(
+        engine or make_engine(settings.effective_database_url)
+    )
+
+
+def init_crypto(settings: Settings, keyring: Keyring | None = None) -> None:
+    """Load the keyring (file or WELLBEING_KEYRING); without one the service does not start."""
+    if keyring is None:
+        try:
+            keyring = select_provider(settings.effective_keyring_path).load()
+        except KeyringError as exc:
+            raise ConfigError(str(exc)) from exc
+    set_active_keyring(keyring)
+
+
+def init_instruments(app: Flask, settings: Settings) -> None:
+    """Load and validate every questionnaire and rule file (a bad file stops start-up)."""
+    try:
+        policy = load_policy(settings)
+    except (CatalogueError, RuleSetError) as exc:
+        raise ConfigError(str(exc)) from exc
+    app.extensions["wellbeing.catalogue"] = policy.catalogue
+    app.extensions["wellbeing.policy"] = policy
+
+
+def init_web(app: Flask) -> None:
+    """Security, i18n, error pages, the web blueprints and the API."""
+    from wellbeing.api import init_api
+    from wellbeing.web import init_web_layer
+
+    init_web_layer(app)
+    init_api(app)

@@ -1,0 +1,25 @@
+"""Imports every domain's models so that Base.metadata is complete (Alembic, tests)."""
+
+from wellbeing.audit import models as audit_models
+from wellbeing.auth import models as auth_models
+from wellbeing.core.db import Base
+from wellbeing.facts import models as fact_models
+from wellbeing.notify import models as notify_models
+from wellbeing.org import models as org_models
+from wellbeing.referrals import models as referral_models
+from wellbeing.reports import models as report_models
+from wellbeing.scheduler import models as scheduler_models
+from wellbeing.screening import models as screening_models
+
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "fact_models",
+    "notify_models",
+    "org_models",
+    "referral_models",
+    "report_models",
+    "scheduler_models",
+    "screening_models",
+]

@@ -1,0 +1,77 @@
+"""`wellbeing reports release|reasons`: release closed waves now; read why values are hidden."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from wellbeing.core.config import load_settings
+from wellbeing.crypto import KeyringError, select_provider
+from wellbeing.facts.publish import read_reasons, release_pending_waves
+from wellbeing.instruments import load_catalogue, questionnaire_dirs
+from wellbeing.reports.models import Release
+from wellbeing.reports.reasons import Reason, reason_text
+from wellbeing.sealing.columns import set_active_keyring
+
+
+@click.group("reports")
+def reports_cli() -> None:
+    """Release closed waves' unit reports; read why values are hidden (data protection)."""
+
+
+def _open_keys() -> None:
+    try:
+        set_active_keyring(select_provider(load_settings().effective_keyring_path).load())
+    except KeyringError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@reports_cli.command("release")
+def release() -> None:
+    """Release every closed wave not yet released (what the scheduler does every 2 minutes)."""
+    from wellbeing.cli.common import open_database
+
+    _open_keys()
+    settings = load_settings()
+    k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
+    catalogue = load_catalogue(questionnaire_dirs(settings.questionnaire_dirs))
+    database = open_database()
+
+    def progress(number: int, of: int, wave_id: int, stored: list[Release]) -> None:
+        if number == 1:
+            click.echo(f"{of} wave(s) to release")
+        names = ", ".join(release.instrument_id for release in stored) or "nothing new"
+        click.echo(f"[{number}/{of}] wave {wave_id}: {names}")
+
+    try:
+        if not release_pending_waves(database, catalogue, k, epsilon, progress):
+            click.echo("0 wave(s) to release")
+    finally:
+        database.engine.dispose()
+
+
+@reports_cli.command("reasons")
+@click.option("--wave", "wave_id", type=int, required=True, help="the wave's id")
+@click.option("--instrument", required=True, help="the instrument's id, e.g. phq9")
+@click.option("--lang", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
+def reasons(wave_id: int, instrument: str, lang: str) -> None:
+    """Why each hidden value of a release is hidden (audited; leaders never see this)."""
+    from wellbeing.cli.common import open_database
+
+    _open_keys()
+    settings = load_settings()
+    database = open_database()
+    try:
+        with database.transaction() as session:
+            found = read_reasons(
+                session, wave_id, instrument, settings.report_min_cell, settings.report_dp_epsilon
+            )
+    finally:
+        database.engine.dispose()
+    if found is None:
+        click.echo(f"error: wave {wave_id} has no released {instrument} report", err=True)
+        sys.exit(2)
+    for unit, column, why in found:
+        click.echo(f"{unit}\t{column}\t{why}\t{reason_text(Reason(why), lang)}")

@@ -1,0 +1,115 @@
+"""`wellbeing demo` and `wellbeing serve`."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from wellbeing.cli.common import open_database
+from wellbeing.core.bootstrap import initialise
+from wellbeing.core.clock import utcnow
+from wellbeing.core.config import load_settings
+from wellbeing.crypto import select_provider
+from wellbeing.screening.policy import load_policy
+from wellbeing.sealing.columns import set_active_keyring
+
+
+def create_demo_history(session: Session) -> bool:
+    """Demo waves and submissions, sealed with the instance's keyring, and the releases of the
+    closed waves (what the release job would store within minutes of a wave closing)."""
+    from wellbeing.demo.screening import create_demo_screenings
+    from wellbeing.facts.publish import publish_closed_wave, waves_to_release
+
+    settings = load_settings()
+    set_active_keyring(select_provider(settings.effective_keyring_path).load())
+    policy = load_policy(settings)
+    created = create_demo_screenings(session, policy, utcnow())
+    k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
+    for wave_id in waves_to_release(session, policy.catalogue, k, epsilon):
+        publish_closed_wave(session, policy.catalogue, wave_id, k, epsilon)
+    return created
+
+
+@click.command()
+@click.option("--serve", "then_serve", is_flag=True, help="start the service afterwards")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo(then_serve: bool, host: str, port: int) -> None:
+    """Create (idempotently) the demo organisation and print each role's login."""
+    from wellbeing.demo.organisation import DEMO_PASSWORD, create_demo_organisation
+
+    for line in initialise(load_settings()):
+        click.echo(line)
+    database = open_database()
+    with database.transaction() as session:
+        logins = create_demo_organisation(session)
+    click.echo("demo screening history: three quarterly waves through the real pipeline …")
+    with database.transaction() as session:
+        created = create_demo_history(session)
+    click.echo("  created" if created else "  already present")
+    database.engine.dispose()
+    click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    for login in logins:
+        scope = f" (scope {login.scope})" if login.scope else ""
+        click.echo(f"  {login.role:<11} {login.username}{scope}")
+    if then_serve:
+        os.environ["WELLBEING_DEMO"] = "1"  # local HTTP: cookies without the Secure flag
+        run_server(host, port, workers=1, dev=False)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="worker processes")
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=int,
+    help="threads per worker (above 1: gunicorn's gthread worker)",
+)
+@click.option("--dev", is_flag=True, help="Flask's development server (never in production)")
+def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Serve the web app and API with gunicorn (JSON logs on standard error)."""
+    run_server(host, port, workers, dev, threads=threads)
+
+
+def run_server(host: str, port: int, workers: int, dev: bool, *, threads: int = 1) -> None:
+    """Start gunicorn (or the development server) with the app built from the environment."""
+    from wellbeing.app import create_app
+    from wellbeing.core.logs import configure_logging, gunicorn_log_config
+    from wellbeing.scheduler.embedded import EmbeddedScheduler
+
+    configure_logging()
+    jobs = EmbeddedScheduler(load_settings())  # embedded mode: one scheduler process beside us
+    if dev:
+        jobs.start()
+        try:
+            create_app().run(host=host, port=port, debug=False)
+        finally:
+            jobs.stop()
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class _Gunicorn(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)  # gunicorn picks gthread for more than one
+            self.cfg.set("accesslog", None)  # the app logs each request, without query strings
+            self.cfg.set("logconfig_dict", gunicorn_log_config())
+            self.cfg.set("graceful_timeout", 20)
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: one shared path
+                self.cfg.set("control_socket_disable", True)
+            self.cfg.set("when_ready", jobs.start)  # a child process of the master
+            self.cfg.set("on_exit", jobs.stop)
+
+        def load(self) -> Flask:
+            return create_app()
+
+    create_app()  # fail fast (missing key, bad settings) before forking workers
+    click.echo(f"serving on http://{host}:{port}")
+    _Gunicorn().run()
