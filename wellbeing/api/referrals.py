@@ -19,7 +19,7 @@ from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
 from wellbeing.faces.context import catalogue, db, screening_policy
-from wellbeing.faces.errors import ApiError
+from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import error_message
 from wellbeing.org.models import Role, User
@@ -182,7 +182,7 @@ def _act(step: Any) -> ResponseReturnValue:
     except ReferralError as exc:
         db().rollback()
         details = {"claimed_by": exc.by} if hasattr(exc, "by") else {}
-        raise ApiError(exc.status, exc.code, error_message(exc), **details) from None
+        raise ApiError(status_of(exc), exc.code, error_message(exc), **details) from None
     return jsonify(_jsonable(reading.summary(referral, current_language(), _now())))
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import catalogue, db, screening_policy
-from wellbeing.faces.errors import ApiError
+from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.screening_text import problem_messages, screening_error_message
 from wellbeing.org.models import Role
@@ -133,4 +133,4 @@ def _api_error(exc: ScreeningError) -> ApiError:
     details: dict[str, Any] = {}
     if isinstance(exc, InvalidAnswers):
         details["items"] = problem_messages(exc.problems)
-    return ApiError(exc.status, exc.code, screening_error_message(exc), **details)
+    return ApiError(status_of(exc), exc.code, screening_error_message(exc), **details)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Flask, g, jsonify, make_response, render_template
 from flask.typing import ResponseReturnValue
@@ -33,6 +33,38 @@ MESSAGES: dict[int, tuple[str, Any]] = {
     500: ("server_error", _l("Something went wrong on our side. Please try again later.")),
     503: ("unavailable", _l("The service is briefly unavailable. Please try again shortly.")),
 }
+
+
+# Services name what went wrong with a reason code and know nothing of HTTP; this one table says
+# which status each code is, for the pages and the API alike (a test checks every code is here).
+STATUS_OF_CODE: dict[str, int] = {
+    # screening
+    "invalid": 422,
+    "instrument_not_offered": 404,
+    "consent_required": 403,
+    "assignment_unavailable": 409,
+    "idempotency_conflict": 409,
+    "invalid_answers": 422,
+    "invalid_campaign": 422,
+    # referrals
+    "already_claimed": 409,
+    "wrong_state": 409,
+    "queue_empty": 404,
+    "break_glass_refused": 422,
+    # retention
+    "erasure_refused": 409,
+}
+
+
+class ServiceError(Protocol):
+    """What a service error shows the faces: its reason code."""
+
+    code: str
+
+
+def status_of(error: ServiceError) -> int:
+    """The HTTP status of a service error's reason code (422 for a code not in the table)."""
+    return STATUS_OF_CODE.get(error.code, 422)
 
 
 class ApiError(Exception):

@@ -1,4 +1,5 @@
-"""Errors of the referral service; the faces turn them into 4xx in the user's language."""
+"""Errors of the referral service; each carries a reason code, which the faces turn
+into an HTTP status (`wellbeing.faces.errors.STATUS_OF_CODE`) and words in the user's language."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ class ReferralError(Exception):
     """A referral action that cannot be carried out as asked."""
 
     code = "invalid"
-    status = 422
 
 
 class AlreadyClaimed(ReferralError):
     """Another counsellor claimed the referral first."""
 
     code = "already_claimed"
-    status = 409
 
     def __init__(self, by: str) -> None:
         super().__init__(by)
@@ -25,18 +24,15 @@ class WrongState(ReferralError):
     """The referral is not in a state that allows this step (e.g. already closed)."""
 
     code = "wrong_state"
-    status = 409
 
 
 class NothingToClaim(ReferralError):
     """The queue in the counsellor's scope is empty."""
 
     code = "queue_empty"
-    status = 404
 
 
 class BreakGlassRefused(ReferralError):
     """Break-glass needs a written reason and a submission that raised no referral."""
 
     code = "break_glass_refused"
-    status = 422

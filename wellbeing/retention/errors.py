@@ -7,4 +7,3 @@ class ErasureRefused(Exception):
     """The officer's clinical data cannot be erased now (the message says why)."""
 
     code = "erasure_refused"
-    status = 409

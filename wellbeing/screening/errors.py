@@ -1,4 +1,5 @@
-"""Errors of the screening service; the faces turn them into 4xx in the user's language."""
+"""Errors of the screening service; each carries a reason code, which the faces turn
+into an HTTP status (`wellbeing.faces.errors.STATUS_OF_CODE`) and words in the user's language."""
 
 from __future__ import annotations
 
@@ -9,14 +10,12 @@ class ScreeningError(Exception):
     """A screening request that cannot be carried out as given."""
 
     code = "invalid"
-    status = 422
 
 
 class NotOffered(ScreeningError):
     """The instrument does not exist or is not offered to officers (e.g. texts not supplied)."""
 
     code = "instrument_not_offered"
-    status = 404
 
     def __init__(self, instrument_id: str) -> None:
         super().__init__(instrument_id)
@@ -27,28 +26,24 @@ class ConsentRequired(ScreeningError):
     """The officer has not consented to the current consent text."""
 
     code = "consent_required"
-    status = 403
 
 
 class AssignmentUnavailable(ScreeningError):
     """The assignment is not this officer's, not open, or does not include the instrument."""
 
     code = "assignment_unavailable"
-    status = 409
 
 
 class IdempotencyConflict(ScreeningError):
     """The idempotency key was used before with different answers."""
 
     code = "idempotency_conflict"
-    status = 409
 
 
 class InvalidAnswers(ScreeningError):
     """Answers that do not fit the definition; `problems` lists each bad item."""
 
     code = "invalid_answers"
-    status = 422
 
     def __init__(self, error: AnswerError) -> None:
         super().__init__(str(error))

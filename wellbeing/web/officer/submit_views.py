@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import db, screening_policy
+from wellbeing.faces.errors import status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.screening_text import problem_messages, screening_error_message
 from wellbeing.org.models import Role
@@ -69,7 +70,7 @@ def submit(instrument: str) -> ResponseReturnValue:
         db().commit()
     except ScreeningError as exc:
         db().rollback()
-        return render_review(target, key, error=screening_error_message(exc)), exc.status
+        return render_review(target, key, error=screening_error_message(exc)), status_of(exc)
     except Exception as exc:  # the answers stay in the draft; crisis contacts still show
         db().rollback()
         current_app.logger.error("submission failed: %s", type(exc).__name__)
