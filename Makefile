@@ -7,9 +7,10 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
-lint:  ## ruff lint and format check
+lint:  ## ruff lint and format check; the import contracts (docs/architecture.md)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check wellbeing tests bench
+	$(dir $(PY))lint-imports --no-cache
 
 format:  ## apply ruff's formatting and safe fixes
 	$(PY) -m ruff format wellbeing tests bench

@@ -1,4 +1,5 @@
-"""The application factory: a short, ordered list of init steps."""
+"""The application factory: a short, ordered list of init steps. Beside it, the two modules that
+know every domain: `jobs.py` (every scheduled job) and `schema.py` (every model, for Alembic)."""
 
 from __future__ import annotations
 

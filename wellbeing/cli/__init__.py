@@ -1,4 +1,7 @@
-"""The `wellbeing` command: set up, manage the organisation, serve."""
+"""The `wellbeing` command: set up, manage the organisation, serve.
+
+One module a command group (`cli/<group>.py`); what they share is in `cli/common.py`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,17 @@ import sys
 
 import click
 
+from wellbeing.cli.audit import audit
+from wellbeing.cli.backup import backup, restore
+from wellbeing.cli.instruments import instruments_cli
+from wellbeing.cli.keys import keys
+from wellbeing.cli.mfa import mfa_cli
+from wellbeing.cli.org import units, users
+from wellbeing.cli.reports import reports_cli
+from wellbeing.cli.scheduler import scheduler
+from wellbeing.cli.screening import campaigns, incidents
+from wellbeing.cli.serve import demo, serve
+from wellbeing.core.bootstrap import initialise
 from wellbeing.core.config import ConfigError, load_settings
 
 
@@ -26,33 +40,24 @@ def main() -> None:
 @cli.command()
 def init() -> None:
     """Create the instance folder, secret key and keyring if absent; migrate to head."""
-    from wellbeing.core.bootstrap import initialise
-
     for line in initialise(load_settings()):
         click.echo(line)
 
 
-def register_commands() -> None:
-    """Attach each domain's command groups."""
-    from wellbeing.cli.audit import audit
-    from wellbeing.cli.backup import backup, restore
-    from wellbeing.cli.instruments import instruments_cli
-    from wellbeing.cli.keys import keys
-    from wellbeing.cli.mfa import mfa_cli
-    from wellbeing.cli.org import units, users
-    from wellbeing.cli.reports import reports_cli
-    from wellbeing.cli.scheduler import scheduler
-    from wellbeing.cli.screening import campaigns, incidents
-    from wellbeing.cli.serve import demo, serve
-
-    for command in (units, users, keys, instruments_cli, campaigns, incidents, demo, serve):
-        cli.add_command(command)
-    cli.add_command(audit)
-    cli.add_command(mfa_cli)
-    cli.add_command(scheduler)
-    cli.add_command(backup)
-    cli.add_command(restore)
-    cli.add_command(reports_cli)
-
-
-register_commands()
+for command in (
+    units,
+    users,
+    keys,
+    instruments_cli,
+    campaigns,
+    incidents,
+    demo,
+    serve,
+    audit,
+    mfa_cli,
+    scheduler,
+    backup,
+    restore,
+    reports_cli,
+):
+    cli.add_command(command)

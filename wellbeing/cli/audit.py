@@ -15,6 +15,7 @@ from wellbeing.audit.checkpoint import check_checkpoint, read_checkpoint, write_
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.service import purge_expired
 from wellbeing.audit.verify import verify_chain
+from wellbeing.cli.common import open_database
 from wellbeing.core.clock import utcnow
 from wellbeing.core.config import load_settings
 from wellbeing.crypto import KeyringError, load_audit_signing_key, select_provider
@@ -27,8 +28,6 @@ def audit() -> None:
 
 @contextmanager
 def _transaction() -> Iterator[Session]:
-    from wellbeing.cli.common import open_database
-
     database = open_database()
     try:
         with database.transaction() as session:

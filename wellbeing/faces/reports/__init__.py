@@ -1,0 +1,1 @@
+"""Unit-report renderings shared by the pages and the API: what a page shows, the PDF and the CSV."""
