@@ -13,6 +13,7 @@ from wellbeing.core.bootstrap import initialise
 from wellbeing.core.clock import utcnow
 from wellbeing.core.config import load_settings
 from wellbeing.crypto import select_provider
+from wellbeing.demo.services import create_demo_services
 from wellbeing.screening.policy import load_policy
 from wellbeing.sealing.columns import set_active_keyring
 
@@ -49,6 +50,10 @@ def demo(then_serve: bool, host: str, port: int) -> None:
     click.echo("demo screening history: three quarterly waves through the real pipeline …")
     with database.transaction() as session:
         created = create_demo_history(session)
+    click.echo("  created" if created else "  already present")
+    click.echo("demo station services: counselling slots, group sessions, library …")
+    with database.transaction() as session:
+        created = create_demo_services(session, utcnow())
     click.echo("  created" if created else "  already present")
     database.engine.dispose()
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
