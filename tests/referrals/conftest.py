@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from wellbeing.org.models import User
-from wellbeing.referrals.models import Priority, Referral
+from wellbeing.referrals.models import Referral
 from wellbeing.referrals.service import Deadlines, Reason, open_or_join
+from wellbeing.rules import Priority
 
 
 @pytest.fixture

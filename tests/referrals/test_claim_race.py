@@ -12,7 +12,8 @@ from wellbeing.org import service as org_service
 from wellbeing.org.models import User
 from wellbeing.referrals import service
 from wellbeing.referrals.errors import AlreadyClaimed
-from wellbeing.referrals.models import Priority, Referral
+from wellbeing.referrals.models import Referral
+from wellbeing.rules import Priority
 
 
 def _setup(engine: Engine) -> tuple[str, list[int]]:

@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from tests.instruments.helpers import Answers
 from tests.rules.helpers import CATALOGUE, RULES, scored
 from wellbeing.instruments.conditions import evaluate as item_condition
-from wellbeing.rules import Priority, Referral, evaluate
+from wellbeing.rules import Priority, ReferralDecision, evaluate
 
 INSTRUMENTS = sorted({rule.instrument for rule in RULES})
 
 
-def _rank(referral: Referral | None) -> int:
+def _rank(referral: ReferralDecision | None) -> int:
     assert referral is not None
     return referral.priority.rank
 

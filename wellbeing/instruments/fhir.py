@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wellbeing.instruments.conditions import AllOf, AnyOf, Condition, ItemIs
+from wellbeing.conditions import AllOf, AnyOf, ItemIs
+from wellbeing.instruments.conditions import Condition
 from wellbeing.instruments.model import LANGUAGES, Definition, Item, Option, Text
 
 LOINC = "http://loinc.org"

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from fractions import Fraction
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from wellbeing.conditions import ConditionError, exact
 from wellbeing.instruments.checks import check_definition
-from wellbeing.instruments.conditions import ConditionError, parse_condition
+from wellbeing.instruments.conditions import parse_condition
 from wellbeing.instruments.errors import DefinitionError, Problem
 from wellbeing.instruments.model import (
     Band,
@@ -33,6 +33,9 @@ from wellbeing.instruments.model import (
 )
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "questionnaires" / "schema"
+
+# What refuses a file: DefinitionError here, RuleFileError for rule files.
+FileError = Callable[[str, Sequence[Problem]], Exception]
 
 
 @cache
@@ -60,20 +63,24 @@ def format_path(parts: Iterable[str | int]) -> str:
     return text
 
 
-def read_yaml(path: Path) -> Mapping[str, Any]:
-    """Parse a YAML file into a mapping, refusing anything else."""
+def read_yaml(path: Path, refuse: FileError = DefinitionError) -> Mapping[str, Any]:
+    """Parse a YAML file into a mapping, refusing anything else with ``refuse(file, problems)``."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise DefinitionError(str(path), [Problem("", f"cannot read YAML: {error}")]) from error
+        raise refuse(str(path), [Problem("", f"cannot read YAML: {error}")]) from error
     if not isinstance(data, dict):
-        raise DefinitionError(str(path), [Problem("", "the file must hold a mapping")])
+        raise refuse(str(path), [Problem("", "the file must hold a mapping")])
     return data
 
 
 def schema_problems(data: Mapping[str, Any], kind: str = "instrument") -> list[Problem]:
     """Return JSON Schema violations, most specific first, each with its path."""
-    validator = _validators()[kind]
+    return validation_problems(_validators()[kind], data)
+
+
+def validation_problems(validator: Draft202012Validator, data: Mapping[str, Any]) -> list[Problem]:
+    """The violations ``validator`` finds in ``data``, in path order, each with its path."""
     errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
     return [Problem(format_path(error.absolute_path), _reason(error)) for error in errors]
 
@@ -172,15 +179,11 @@ def _build_spec(spec_id: str, data: Mapping[str, Any], default_items: tuple[str,
         id=spec_id,
         method=data["method"],
         items=tuple(data.get("items", default_items)),
-        params={name: Fraction(str(value)) for name, value in data.get("params", {}).items()},
+        params={name: exact(value) for name, value in data.get("params", {}).items()},
         label=data.get("label"),
         loinc=data.get("loinc"),
-        declared_range=None if declared is None else (_exact(declared[0]), _exact(declared[1])),
+        declared_range=None if declared is None else (exact(declared[0]), exact(declared[1])),
     )
-
-
-def _exact(value: int | str) -> Fraction:
-    return Fraction(str(value))
 
 
 def _build_band(data: Mapping[str, Any], path: str) -> Band:

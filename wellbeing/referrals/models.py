@@ -15,20 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wellbeing.core.clock import utcnow
 from wellbeing.core.db import Base, IntPk, new_id
 from wellbeing.org.models import Unit, User
+from wellbeing.rules import Priority
 from wellbeing.sealing.columns import sealed_column
 
 
-class Priority(enum.StrEnum):
-    """How soon someone must act; the order of the queue."""
-
-    URGENT = "urgent"
-    HIGH = "high"
-    ROUTINE = "routine"
-
-    @property
-    def rank(self) -> int:
-        """0 is the most pressing."""
-        return [Priority.URGENT, Priority.HIGH, Priority.ROUTINE].index(self)
+def queue_rank(priority: Priority) -> int:
+    """What ``Referral.priority_rank`` stores: 0 is the most pressing (the queue sorts up)."""
+    return Priority.URGENT.rank - priority.rank
 
 
 class Status(enum.StrEnum):

@@ -12,7 +12,8 @@ Typical use by the app::
 The file format and the default policy are described in ``questionnaires/rules/README.md``.
 """
 
-from wellbeing.rules.conditions import Comparison, Condition, ConditionError, holds
+from wellbeing.conditions import Comparison, ConditionError
+from wellbeing.rules.conditions import Condition, holds
 from wellbeing.rules.errors import RuleFileError, RuleSetError
 from wellbeing.rules.evaluation import Evaluation, Reason, evaluate, max_priority
 from wellbeing.rules.loader import build_rules, load_rule_file, load_rules, rule_dirs
@@ -21,7 +22,7 @@ from wellbeing.rules.model import (
     FollowUp,
     FollowUpMode,
     Priority,
-    Referral,
+    ReferralDecision,
     Rule,
     RuleSet,
 )
@@ -36,7 +37,7 @@ __all__ = [
     "FollowUpMode",
     "Priority",
     "Reason",
-    "Referral",
+    "ReferralDecision",
     "Rule",
     "RuleFileError",
     "RuleSet",

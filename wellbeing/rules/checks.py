@@ -10,19 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
+from wellbeing.conditions import Comparison, ItemIs, ScoreIs, leaves
 from wellbeing.instruments import Catalogue, Definition, Problem
 from wellbeing.instruments.checks import spec_range
-from wellbeing.rules.conditions import (
-    BandIn,
-    Comparison,
-    Condition,
-    FlagRaised,
-    ItemIs,
-    RoseBy,
-    SubscaleIs,
-    TotalIs,
-    leaves,
-)
+from wellbeing.rules.conditions import BandIn, FlagRaised, Leaf, RoseBy, TotalIs
 from wellbeing.rules.model import Rule
 
 Range = tuple[Fraction, Fraction]
@@ -35,10 +26,9 @@ def check_rule(rule: Rule, catalogue: Catalogue, path: str) -> list[Problem]:
         reason = f"unknown instrument {rule.instrument!r}; known: {_known(catalogue.definitions)}"
         return [Problem(f"{path}.instrument", reason), *actions]
     definition = catalogue.get(rule.instrument)
+    found: Iterator[tuple[str, Leaf]] = leaves(rule.when, f"{path}.when")
     problems = [
-        problem
-        for leaf_path, leaf in leaves(rule.when, f"{path}.when")
-        for problem in _check_leaf(definition, leaf, leaf_path)
+        problem for leaf_path, leaf in found for problem in _check_leaf(definition, leaf, leaf_path)
     ]
     return [*problems, *actions]
 
@@ -65,7 +55,7 @@ def _check_actions(rule: Rule, catalogue: Catalogue, path: str) -> Iterator[Prob
         yield Problem(where, f"{target!r} cannot be offered to officers (item texts not supplied)")
 
 
-def _check_leaf(definition: Definition, leaf: Condition, path: str) -> Iterator[Problem]:
+def _check_leaf(definition: Definition, leaf: Leaf, path: str) -> Iterator[Problem]:
     name = definition.id
     if isinstance(leaf, TotalIs | RoseBy):
         if definition.total is None:
@@ -75,14 +65,14 @@ def _check_leaf(definition: Definition, leaf: Condition, path: str) -> Iterator[
             yield from _check_comparison(leaf.comparison, total_range, f"{path}.total", "total")
         else:
             yield from _check_rise(leaf, spec_range(definition, definition.total), path)
-    elif isinstance(leaf, SubscaleIs):
+    elif isinstance(leaf, ScoreIs):
         specs = {spec.id: spec for spec in definition.subscales}
-        if leaf.subscale not in specs:
-            reason = f"unknown subscale {leaf.subscale!r} in {name}; known: {_known(specs)}"
+        if leaf.score not in specs:
+            reason = f"unknown subscale {leaf.score!r} in {name}; known: {_known(specs)}"
             yield Problem(f"{path}.subscale", reason)
         else:
-            sub_range = spec_range(definition, specs[leaf.subscale])
-            yield from _check_comparison(leaf.comparison, sub_range, path, leaf.subscale)
+            sub_range = spec_range(definition, specs[leaf.score])
+            yield from _check_comparison(leaf.comparison, sub_range, path, leaf.score)
     elif isinstance(leaf, ItemIs):
         yield from _check_item(definition, leaf, path)
     elif isinstance(leaf, BandIn):

@@ -14,17 +14,24 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
+from wellbeing.conditions import ConditionError
 from wellbeing.instruments import Catalogue, Problem, content_hash, questionnaire_dirs
-from wellbeing.instruments.loader import SCHEMA_DIR, format_path
+from wellbeing.instruments.loader import SCHEMA_DIR, read_yaml, validation_problems
 from wellbeing.instruments.registry import list_files
 from wellbeing.rules.checks import check_rule
-from wellbeing.rules.conditions import ConditionError, parse_condition
+from wellbeing.rules.conditions import parse_condition
 from wellbeing.rules.errors import RuleFileError, RuleSetError
-from wellbeing.rules.model import Actions, FollowUp, FollowUpMode, Priority, Referral, Rule, RuleSet
+from wellbeing.rules.model import (
+    Actions,
+    FollowUp,
+    FollowUpMode,
+    Priority,
+    ReferralDecision,
+    Rule,
+    RuleSet,
+)
 
 RULES_FOLDER = "rules"
 
@@ -82,7 +89,7 @@ def _refuse_repeats(loaded: Iterable[Rule], seen: Mapping[str, Path], path: Path
 
 def load_rule_file(path: Path, catalogue: Catalogue) -> tuple[Rule, ...]:
     """Load, validate and check one rule file (raises RuleFileError)."""
-    return build_rules(_read_yaml(path), str(path), catalogue, path)
+    return build_rules(read_yaml(path, RuleFileError), str(path), catalogue, path)
 
 
 def build_rules(
@@ -114,25 +121,7 @@ def build_rules(
 
 def schema_problems(data: Mapping[str, Any]) -> list[Problem]:
     """JSON Schema violations of a rule file, each with its path inside the file."""
-    errors = sorted(_validator().iter_errors(data), key=lambda error: list(error.absolute_path))
-    return [Problem(format_path(error.absolute_path), _reason(error)) for error in errors]
-
-
-def _reason(error: ValidationError) -> str:
-    if error.context:
-        best = min(error.context, key=lambda sub: len(list(sub.absolute_path)))
-        return f"{error.message} ({best.message})"
-    return str(error.message)
-
-
-def _read_yaml(path: Path) -> Mapping[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise RuleFileError(str(path), [Problem("", f"cannot read YAML: {error}")]) from error
-    if not isinstance(data, dict):
-        raise RuleFileError(str(path), [Problem("", "the file must hold a mapping")])
-    return data
+    return validation_problems(_validator(), data)
 
 
 def _build_rule(data: Mapping[str, Any], where: str, path: Path | None) -> Rule:
@@ -154,7 +143,7 @@ def _build_actions(data: Mapping[str, Any]) -> Actions:
     return Actions(
         referral=None
         if referral is None
-        else Referral(Priority(referral["priority"]), referral["reason"]),
+        else ReferralDecision(Priority(referral["priority"]), referral["reason"]),
         crisis=bool(data.get("crisis", False)),
         follow_up=None
         if follow_up is None

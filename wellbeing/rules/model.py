@@ -13,7 +13,10 @@ from wellbeing.rules.conditions import Condition
 
 
 class Priority(StrEnum):
-    """Referral priority; ``rank`` orders them (urgent highest)."""
+    """Referral priority, for rules and referrals alike; ``rank`` orders them (urgent highest).
+
+    The values are what ``referrals.priority`` stores.
+    """
 
     ROUTINE = "routine"
     HIGH = "high"
@@ -36,8 +39,8 @@ class FollowUpMode(StrEnum):
 
 
 @dataclass(frozen=True)
-class Referral:
-    """Open (or join) a referral with this priority and reason."""
+class ReferralDecision:
+    """A rule's decision to open (or join) a referral with this priority and reason."""
 
     priority: Priority
     reason: Text
@@ -55,7 +58,7 @@ class FollowUp:
 class Actions:
     """What a fired rule does; at least one of the three is set."""
 
-    referral: Referral | None = None
+    referral: ReferralDecision | None = None
     crisis: bool = False
     follow_up: FollowUp | None = None
 

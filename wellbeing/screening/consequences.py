@@ -18,7 +18,6 @@ from wellbeing.core.clock import utcnow
 from wellbeing.facts.service import record_fact
 from wellbeing.instruments import Definition, Result
 from wellbeing.org.models import User
-from wellbeing.referrals.models import Priority
 from wellbeing.referrals.service import Reason, open_or_join
 from wellbeing.rules import Evaluation, evaluate
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
@@ -95,7 +94,7 @@ def _refer(
     referral = open_or_join(
         session,
         officer,
-        priority=Priority(evaluation.priority.value),
+        priority=evaluation.priority,
         reasons=reasons,
         crisis=crisis,
         deadlines=policy.deadlines,
