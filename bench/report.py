@@ -14,7 +14,8 @@ it times (the median of ``--repeat`` runs each)
   release, except the last run's, which is committed (untimed) for the page below to read;
 * ``count_facts`` alone for both instruments: the cost of opening the sealed facts, so the
   release job's time splits into opening facts and the rest (disclosure control, storing);
-* the leader's page: ``build_unit_report`` for the bureau, from the stored release;
+* the leader's page: ``wave_participation`` and ``build_unit_report`` for the bureau, from the
+  stored release;
 * the baseline: the plain ``SELECT unit_id, instrument_id, count(*) … GROUP BY unit_id,
   instrument_id`` of the wave's facts (what the plain columns alone give), every row fetched;
 
@@ -55,13 +56,15 @@ from wellbeing.core.db import make_engine, new_id
 from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import new_keyring
 from wellbeing.facts.models import Fact, ReleaseReasons
-from wellbeing.facts.publish import publish_closed_wave
 from wellbeing.facts.service import count_facts
 from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.org.models import Unit, User
+from wellbeing.releases.publish import publish_closed_wave
 from wellbeing.reports.models import Release
-from wellbeing.reports.report import WaveInfo, build_unit_report, visible_waves
+from wellbeing.reports.report import build_unit_report
+from wellbeing.reports.waves import WaveInfo
 from wellbeing.screening.models import Assignment, Campaign, Wave
+from wellbeing.screening.reporting import visible_waves, wave_participation
 from wellbeing.sealing.columns import set_active_keyring
 
 INSTRUMENTS = ("phq9", "gad7")
@@ -307,9 +310,11 @@ def open_facts(engine: Engine, wave: WaveInfo) -> int:
 
 
 def leader_page(engine: Engine, catalogue: Catalogue, wave: WaveInfo, k: int) -> int:
-    """The bureau leader's page of one wave, from the stored release; its number of lines."""
+    """The bureau leader's page of one wave, from the stored release and the participation
+    counts; its number of lines."""
     with Session(engine) as session, session.begin():
-        report = build_unit_report(session, catalogue, "BUR", wave, k, None)
+        participation = wave_participation(session, [wave.id])[wave.id]
+        report = build_unit_report(session, catalogue, "BUR", wave, participation, k, None)
         if report.pending:
             raise SystemExit(f"wave {wave.seq}: no stored release to read")
         return len(report.lines)

@@ -243,7 +243,7 @@ class ReportWorld:
 
     def release(self, wave: Any, k: int, epsilon: float | None = None) -> list[Any]:
         """Store a closed wave's releases as the release job does (facts opened, protected)."""
-        from wellbeing.facts.publish import publish_closed_wave
+        from wellbeing.releases.publish import publish_closed_wave
 
         return publish_closed_wave(self.session, self.policy.catalogue, wave.id, k, epsilon)
 

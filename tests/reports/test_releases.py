@@ -13,8 +13,8 @@ from wellbeing.app.jobs import JobContext, find_job
 from wellbeing.audit.models import AuditEntry
 from wellbeing.crypto import CryptoError
 from wellbeing.facts.models import Fact, ReleaseReasons
-from wellbeing.facts.publish import release_reasons, waves_to_release
 from wellbeing.facts.service import count_facts
+from wellbeing.releases.publish import release_reasons, waves_to_release
 from wellbeing.reports.aggregate import load_units
 from wellbeing.reports.disclosure import Reason, explain_table
 from wellbeing.reports.models import Release

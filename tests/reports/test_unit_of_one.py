@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from wellbeing.facts.publish import release_reasons
+from wellbeing.releases.publish import release_reasons
 from wellbeing.reports.bounds import Published, feasible
 from wellbeing.reports.disclosure import Cell, Mean, ProtectedTable, Reason, ReportRow
 

@@ -8,8 +8,8 @@ import click
 
 from wellbeing.core.config import load_settings
 from wellbeing.crypto import KeyringError, select_provider
-from wellbeing.facts.publish import read_reasons, release_pending_waves
 from wellbeing.instruments import load_catalogue, questionnaire_dirs
+from wellbeing.releases.publish import read_reasons, release_pending_waves
 from wellbeing.reports.models import Release
 from wellbeing.reports.reasons import Reason, reason_text
 from wellbeing.sealing.columns import set_active_keyring

@@ -1,7 +1,7 @@
-"""De-identified results for unit reports, sealed at rest, and the job that releases them.
+"""De-identified results for unit reports, sealed at rest: written by screening, opened only by
+the release job (`wellbeing.releases`).
 
 One fact per complete instrument result in a wave: its unit, wave and instrument in plain
 columns, its band and total sealed. A copy of the database therefore holds no result that can be
-tied to a unit, however small. Only the release job opens facts; it aggregates them, runs
-disclosure control (reports/, pure) and stores the release every request reads.
+tied to a unit, however small. This room imports neither screening nor the release job.
 """

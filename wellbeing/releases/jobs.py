@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from wellbeing.facts.publish import release_pending_waves
 from wellbeing.instruments import load_catalogue, questionnaire_dirs
+from wellbeing.releases.publish import release_pending_waves
 from wellbeing.scheduler.job import Every, Job, JobContext
 
 

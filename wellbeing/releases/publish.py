@@ -26,20 +26,17 @@ from wellbeing.reports.release import (
     released_instruments,
     store_release,
 )
-from wellbeing.reports.report import report_definitions, wave_info
-from wellbeing.screening.models import Wave, WaveState
+from wellbeing.reports.report import report_definitions
+from wellbeing.screening.reporting import closed_waves, find_closed_wave
 
 
 def waves_to_release(
     session: Session, catalogue: Catalogue, k: int, epsilon: float | None
 ) -> list[int]:
     """Closed waves with an instrument not yet released at this threshold and mode."""
-    waves = session.scalars(
-        select(Wave).where(Wave.state == WaveState.CLOSED.value).order_by(Wave.id)
-    )
     pending = []
-    for wave in waves:
-        wanted = {d.id for d in report_definitions(catalogue, wave_info(wave))}
+    for wave in closed_waves(session):
+        wanted = {d.id for d in report_definitions(catalogue, wave)}
         if wanted - released_instruments(session, wave.id, k, epsilon):
             pending.append(wave.id)
     return pending
@@ -72,11 +69,11 @@ def publish_closed_wave(
     Idempotent: an instrument already released (by an earlier or a concurrent run) is left as
     it is, so a DP release's noise is drawn once.
     """
-    wave = session.get(Wave, wave_id)
-    if wave is None or wave.state != WaveState.CLOSED.value:
+    wave = find_closed_wave(session, wave_id)
+    if wave is None:
         return []
     done = released_instruments(session, wave_id, k, epsilon)
-    definitions = [d for d in report_definitions(catalogue, wave_info(wave)) if d.id not in done]
+    definitions = [d for d in report_definitions(catalogue, wave) if d.id not in done]
     if not definitions:
         return []
     units = load_units(session)

@@ -1,1 +1,1 @@
-"""Anonymised unit reports for leaders: de-identified facts, aggregation, disclosure control."""
+"""Unit reports for leaders: aggregation, disclosure control, stored releases; never a key."""

@@ -1,23 +1,23 @@
-"""Reading what reports are made of: the unit tree, fact counts and participation (SQL only).
+"""Reading what reports are made of: the unit tree (SQL), fact counts and participation (handed).
 
-Reports read plain tables only — units, waves, campaigns, assignments (counted, grouped by unit;
-officer ids never leave the query) and stored releases — and never decrypt anything. The sealed
-facts are opened and counted by the release job (facts.publish), which hands reports the
-counts as `InstrumentCounts`.
+Reports read plain tables only — units and stored releases — and never decrypt anything. The
+sealed facts are opened and counted by the release job (releases.publish), which hands reports the
+counts as `InstrumentCounts`; participation (assignments counted per unit, from screening) is
+handed to them as `waves.Participation`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing.org.models import Unit
 from wellbeing.reports.disclosure import UnitResults
-from wellbeing.screening.models import Assignment, AssignmentStatus
+from wellbeing.reports.waves import Participation
 
 
 @dataclass(frozen=True)
@@ -83,23 +83,8 @@ def tree_hash(units: Iterable[UnitNode]) -> str:
     return digest.hexdigest()
 
 
-def own_participation(session: Session, wave_id: int) -> dict[int, tuple[int, int]]:
-    """Per unit id (the officer's unit when assigned): (invited, responded) of a wave's
-    assignments, counted from the index on (wave, unit, status) alone.
-
-    Responded means every assigned instrument was submitted.
-    """
-    submitted = case((Assignment.status == AssignmentStatus.SUBMITTED.value, 1), else_=0)
-    query = (
-        select(Assignment.unit_id, func.count(), func.coalesce(func.sum(submitted), 0))
-        .where(Assignment.wave_id == wave_id)
-        .group_by(Assignment.unit_id)
-    )
-    return {unit_id: (int(invited), int(done)) for unit_id, invited, done in session.execute(query)}
-
-
 def subtree_participation(
-    units: Iterable[UnitNode], own: Mapping[int, tuple[int, int]]
+    units: Iterable[UnitNode], own: Participation
 ) -> dict[str, tuple[int, int]]:
     """Per unit code: (invited, responded) of its whole subtree."""
     units = list(units)

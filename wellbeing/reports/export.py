@@ -11,7 +11,8 @@ import io
 from typing import Any
 
 from wellbeing.reports.disclosure import ReportRow
-from wellbeing.reports.report import Trend, UnitReport, WaveInfo
+from wellbeing.reports.report import Trend, UnitReport
+from wellbeing.reports.waves import WaveInfo
 
 
 def wave_data(wave: WaveInfo) -> dict[str, Any]:

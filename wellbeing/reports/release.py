@@ -1,7 +1,7 @@
 """Releases: each closed wave's protected table per instrument, computed once and stored.
 
 A wave's facts are sealed (facts/), so no request can compute a table: the release job that
-runs when a wave closes (facts.publish) opens them, hands the plain counts to `compute_release`
+runs when a wave closes (releases.publish) opens them, hands the plain counts to `compute_release`
 here (pure) and stores the result with `store_release`; every request — any leader, any unit,
 page, PDF, CSV or API — slices a stored release (`stored_tables`). Until the job has run, a
 closed wave's results are "being prepared".

@@ -3,45 +3,25 @@
 ``UnitReport`` is the one structure every output is made from — the page, the PDF, the CSV and
 the API — so they show exactly the same protected figures. While a wave is open it carries
 participation only; instrument results appear once the wave is closed.
+
+The wave and its participation are handed in (`waves.WaveInfo`, `waves.Participation`, filled by
+screening); the results come from stored releases.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing.instruments import Catalogue, Definition
 from wellbeing.instruments.model import Text
-from wellbeing.org.models import Unit
-from wellbeing.reports.aggregate import (
-    UnitNode,
-    load_units,
-    own_participation,
-    subtree_participation,
-)
+from wellbeing.reports.aggregate import UnitNode, load_units, subtree_participation
 from wellbeing.reports.disclosure import ProtectedTable, ReportRow
 from wellbeing.reports.release import release_epsilon, stored_tables
 from wellbeing.reports.tree import build_tree
-from wellbeing.screening.models import Campaign, Wave, WaveState
-
-
-@dataclass(frozen=True)
-class WaveInfo:
-    """A wave a leader may see."""
-
-    id: int
-    name: str
-    closed: bool
-    campaign_id: int
-    campaign_name: str
-    seq: int
-    opens_at: datetime
-    closes_at: datetime
-    instruments: tuple[str, ...]
+from wellbeing.reports.waves import Participation, WaveInfo
 
 
 @dataclass(frozen=True)
@@ -112,43 +92,6 @@ class Trend:
     points: tuple[TrendPoint, ...]
 
 
-def wave_info(wave: Wave) -> WaveInfo:
-    """A wave as reports describe it."""
-    return WaveInfo(
-        id=wave.id,
-        name=wave.name,
-        closed=wave.state == WaveState.CLOSED.value,
-        campaign_id=wave.campaign_id,
-        campaign_name=wave.campaign.name,
-        seq=wave.seq,
-        opens_at=wave.opens_at,
-        closes_at=wave.closes_at,
-        instruments=tuple(wave.campaign.instruments),
-    )
-
-
-def visible_waves(session: Session, scopes: Sequence[Unit]) -> list[WaveInfo]:
-    """Opened waves of campaigns overlapping the scopes, newest first."""
-    query = (
-        select(Wave, Unit.path)
-        .join(Campaign, Campaign.id == Wave.campaign_id)
-        .join(Unit, Unit.id == Campaign.unit_id)
-        .where(Wave.state.in_([WaveState.OPEN.value, WaveState.CLOSED.value]))
-        .order_by(Wave.opens_at.desc(), Wave.id.desc())
-    )
-    paths = [scope.path for scope in scopes]
-    return [
-        wave_info(wave)
-        for wave, path in session.execute(query)
-        if any(path.startswith(p) or p.startswith(path) for p in paths)
-    ]
-
-
-def find_wave(session: Session, scopes: Sequence[Unit], wave_id: int) -> WaveInfo | None:
-    """A wave the scopes may see, or None."""
-    return next((w for w in visible_waves(session, scopes) if w.id == wave_id), None)
-
-
 def instrument_info(definition: Definition) -> InstrumentInfo:
     """An instrument's id, title and bands for reports."""
     return InstrumentInfo(
@@ -167,21 +110,23 @@ def build_unit_report(
     catalogue: Catalogue,
     unit_code: str,
     wave: WaveInfo,
+    participation: Participation,
     k: int,
     epsilon: float | None,
 ) -> UnitReport:
-    """The protected report of a unit (and its subtree) for one wave, from stored releases."""
+    """The protected report of a unit (and its subtree) for one wave, from stored releases;
+    ``participation`` is the wave's, per unit (its own officers)."""
     units = load_units(session)
     definitions = report_definitions(catalogue, wave)
     tables: dict[str, ProtectedTable] = {}
     if wave.closed:
         tables = stored_tables(session, wave.id, definitions, k, epsilon)
-    participation = subtree_participation(units, own_participation(session, wave.id))
+    subtrees = subtree_participation(units, participation)
     by_unit = _rows_by_unit(tables)
     lines = []
     for node, depth in _subtree(units, unit_code):
         results = {i: rows[node.code] for i, rows in by_unit.items() if node.code in rows}
-        invited, responded = shown_participation(participation[node.code], results.values(), k)
+        invited, responded = shown_participation(subtrees[node.code], results.values(), k)
         lines.append(Line(node, depth, invited, responded, results))
     spent = release_epsilon(session, wave.id, k) if epsilon is not None else None
     return UnitReport(
@@ -211,11 +156,13 @@ def build_trend(
     catalogue: Catalogue,
     unit_code: str,
     waves: Sequence[WaveInfo],
+    participation: Mapping[int, Participation],
     definition: Definition,
     k: int,
     epsilon: float | None,
 ) -> Trend:
-    """One unit's protected figures for an instrument across released waves (oldest first)."""
+    """One unit's protected figures for an instrument across released waves (oldest first);
+    ``participation`` per wave id, for each closed wave of ``waves``."""
     units = load_units(session)
     unit = next(node for node, _depth in _subtree(units, unit_code))
     points = []
@@ -226,8 +173,7 @@ def build_trend(
         if table is None:
             continue  # not released yet
         row = next((row for row in table.rows if row.unit == unit_code), None)
-        own = own_participation(session, wave.id)
-        counts = subtree_participation(units, own)[unit_code]
+        counts = subtree_participation(units, participation[wave.id])[unit_code]
         invited, responded = shown_participation(counts, [row] if row else [], k)
         points.append(TrendPoint(wave, invited, responded, row))
     return Trend(unit, instrument_info(definition), k, tuple(points))

@@ -1,1 +1,1 @@
-"""Unit-report renderings shared by the pages and the API: what a page shows, the PDF and the CSV."""
+"""Unit-report renderings shared by the pages and the API: what a page shows, the PDF, the CSV."""

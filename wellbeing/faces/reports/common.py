@@ -21,12 +21,12 @@ from wellbeing.org.service import find_unit
 from wellbeing.reports.report import (
     Trend,
     UnitReport,
-    WaveInfo,
     build_trend,
     build_unit_report,
     report_definitions,
-    visible_waves,
 )
+from wellbeing.reports.waves import WaveInfo
+from wellbeing.screening.reporting import visible_waves, wave_participation
 
 
 def report_user() -> User:
@@ -85,10 +85,17 @@ def load_wave(user: User, *, required: bool = False) -> WaveInfo:
 
 
 def unit_report(unit: Unit, wave: WaveInfo) -> UnitReport:
-    """The protected report; a first request for a closed wave stores its release."""
+    """The protected report of a wave, from its stored release and its participation."""
     config = settings()
+    participation = wave_participation(db(), [wave.id])[wave.id]
     report = build_unit_report(
-        db(), catalogue(), unit.code, wave, config.report_min_cell, config.report_dp_epsilon
+        db(),
+        catalogue(),
+        unit.code,
+        wave,
+        participation,
+        config.report_min_cell,
+        config.report_dp_epsilon,
     )
     db().commit()
     return report
@@ -108,11 +115,13 @@ def unit_trend(user: User, unit: Unit, instrument: str, campaign_id: int | None)
     if definition is None:
         abort(404)
     config = settings()
+    participation = wave_participation(db(), [wave.id for wave in waves if wave.closed])
     trend = build_trend(
         db(),
         catalogue(),
         unit.code,
         waves,
+        participation,
         definition,
         config.report_min_cell,
         config.report_dp_epsilon,

@@ -19,7 +19,8 @@ from wellbeing.faces.reports.display import (
     row_cells,
     trend_chart,
 )
-from wellbeing.reports.report import InstrumentInfo, Line, Trend, UnitReport, WaveInfo
+from wellbeing.reports.report import InstrumentInfo, Line, Trend, UnitReport
+from wellbeing.reports.waves import WaveInfo
 from wellbeing.screening.views_data import text_in
 
 
