@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body, require_string
-from wellbeing.audit import service as audit
 from wellbeing.auth import mfa
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
@@ -46,14 +45,8 @@ def issue_token() -> ResponseReturnValue:
         ) from None
     second_factor = _check_second_factor(user, body)
     ttl = timedelta(hours=settings().token_ttl_hours)
-    raw, expires_at = auth_service.issue_token(db(), user, ttl, second_factor=second_factor)
-    audit.record(
-        db(),
-        actor=user,
-        action="auth.token_issued",
-        target_type="user",
-        target_id=user.username,
-        detail={"channel": "api", "address": client_address()},
+    raw, expires_at = auth_service.issue_token(
+        db(), user, ttl, second_factor=second_factor, address=client_address()
     )
     db().commit()
     return jsonify({"token": raw, "expires_at": expires_at.isoformat()}), 201
@@ -92,16 +85,7 @@ def _record_failure(action: str, username: str) -> None:
 def revoke_token() -> ResponseReturnValue:
     """Revoke the token this request was made with."""
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
-    auth_service.revoke_token(db(), raw)
-    user = caller()
-    audit.record(
-        db(),
-        actor=user,
-        action="auth.token_revoked",
-        target_type="user",
-        target_id=user.username,
-        detail={"channel": "api"},
-    )
+    auth_service.revoke_token(db(), caller(), raw)
     db().commit()
     return "", 204
 

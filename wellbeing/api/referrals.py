@@ -160,7 +160,7 @@ def self_referral() -> ResponseReturnValue:
 
 
 def _load(referral_id: str) -> Referral:
-    referral = db().get(Referral, referral_id)
+    referral = service.find_referral(db(), referral_id)
     if referral is None or not may_see(caller(), referral):
         raise _not_found()
     return referral

@@ -81,7 +81,7 @@ def confirm_enrolment(
         _fail(session, user, address, "enrolment")
         raise BadOtp
     found.confirmed_at = utcnow()
-    codes = replace_recovery_codes(session, user)
+    codes = _new_recovery_codes(session, user)
     audit(
         session, actor=user, action="auth.mfa_enrolled", target_type="user", target_id=user.username
     )
@@ -117,7 +117,20 @@ def verify(session: Session, user: User, code: str, address: str, policy: Thrott
 
 
 def replace_recovery_codes(session: Session, user: User) -> list[str]:
-    """Issue ten new recovery codes (the old ones stop working); returns them in plain text."""
+    """Issue ten new recovery codes (the old ones stop working); returns them in plain text.
+    Audited `auth.recovery_codes_replaced`."""
+    codes = _new_recovery_codes(session, user)
+    audit(
+        session,
+        actor=user,
+        action="auth.recovery_codes_replaced",
+        target_type="user",
+        target_id=user.username,
+    )
+    return codes
+
+
+def _new_recovery_codes(session: Session, user: User) -> list[str]:
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
     for code in codes:

@@ -71,10 +71,12 @@ def refuse_if_throttled(
         raise Throttled
 
 
-def start_web_session(session: Session, user: User) -> str:
-    """Open a new server-side session (a fresh id at every sign-in) and return its raw id."""
+def start_web_session(session: Session, user: User, address: str | None = None) -> str:
+    """Open a new server-side session (a fresh id at every sign-in) and return its raw id;
+    audited `auth.login_succeeded` with the client's address (None: not known)."""
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(WebSession(token_hash=hash_token(raw), user=user))
+    _audit_user(session, user, "auth.login_succeeded", channel="web", address=address)
     return raw
 
 
@@ -101,8 +103,10 @@ def end_web_session(session: Session, raw: str) -> None:
 
 
 def end_web_sessions(session: Session, user: User) -> None:
-    """Sign a user out of every browser (logout ends all of that user's sessions)."""
+    """Sign a user out of every browser (logout ends all of that user's sessions); audited
+    `auth.logout`."""
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    _audit_user(session, user, "auth.logout", channel="web")
 
 
 def end_all_access(session: Session, user: User) -> None:
@@ -112,11 +116,17 @@ def end_all_access(session: Session, user: User) -> None:
 
 
 def issue_token(
-    session: Session, user: User, ttl: timedelta, *, second_factor: bool = False
+    session: Session,
+    user: User,
+    ttl: timedelta,
+    *,
+    second_factor: bool = False,
+    address: str | None = None,
 ) -> tuple[str, datetime]:
     """Create an API token; only its hash is stored. Returns the raw token and its expiry.
 
-    `second_factor` records that a one-time code was given to obtain it.
+    `second_factor` records that a one-time code was given to obtain it. Audited
+    `auth.token_issued` with the client's address (None: not known).
     """
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     now = utcnow()
@@ -124,6 +134,7 @@ def issue_token(
     token = ApiToken(token_hash=hash_token(raw), user=user, expires_at=expires_at)
     token.mfa_at = now if second_factor else None
     session.add(token)
+    _audit_user(session, user, "auth.token_issued", channel="api", address=address)
     return raw, expires_at
 
 
@@ -137,9 +148,12 @@ def load_token(session: Session, raw: str) -> ApiToken | None:
     return found
 
 
-def revoke_token(session: Session, raw: str) -> None:
-    """Revoke one API token."""
-    session.execute(delete(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+def revoke_token(session: Session, user: User, raw: str) -> None:
+    """Revoke one of the user's own API tokens; audited `auth.token_revoked`."""
+    session.execute(
+        delete(ApiToken).where(ApiToken.token_hash == hash_token(raw), ApiToken.user_id == user.id)
+    )
+    _audit_user(session, user, "auth.token_revoked", channel="api")
 
 
 def purge_expired(session: Session, policy: ThrottlePolicy, sessions: SessionPolicy) -> None:
@@ -161,4 +175,16 @@ def record_refused_sign_in(
         target_type="user",
         target_id=username,
         detail={"channel": channel, "address": address},
+    )
+
+
+def _audit_user(session: Session, user: User, action: str, **detail: str | None) -> None:
+    """Audit what a user did to their own access (target: the user)."""
+    record(
+        session,
+        actor=user,
+        action=action,
+        target_type="user",
+        target_id=user.username,
+        detail=detail,
     )

@@ -1,4 +1,8 @@
-"""`wellbeing campaigns …` and `wellbeing incidents …`."""
+"""`wellbeing campaigns …` and `wellbeing incidents …`.
+
+Creating and closing a campaign and recording an incident are audited by the services, with no
+acting user: the operator at the command line is the system account (as for `wellbeing keys`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing.cli.common import open_database
@@ -17,7 +20,7 @@ from wellbeing.core.config import load_settings
 from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.screening import campaigns as campaign_service
 from wellbeing.screening.errors import ScreeningError
-from wellbeing.screening.models import Campaign
+from wellbeing.screening.overview import list_campaigns
 
 
 def _catalogue() -> Catalogue:
@@ -91,7 +94,7 @@ def campaigns_create(
 def campaigns_list() -> None:
     """List campaigns with their waves."""
     with _transaction() as session:
-        for campaign in session.scalars(select(Campaign).order_by(Campaign.id)):
+        for campaign in reversed(list_campaigns(session)):  # oldest first
             state = "closed" if campaign.closed else "active"
             every = f", every {campaign.every_months} mo" if campaign.every_months else ""
             click.echo(

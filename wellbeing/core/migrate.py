@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,4 +39,12 @@ def is_at_head(engine: Engine) -> bool:
     """Whether the database's revision is the newest one."""
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == head_revisions()
+
+
+def answers_at_head(connection: Connection) -> bool:
+    """Whether the database answers (else SQLAlchemyError) and is at the newest revision: the
+    readiness probe's question, asked on the caller's connection."""
+    connection.execute(text("SELECT 1"))
+    current = set(MigrationContext.configure(connection).get_current_heads())
     return current == head_revisions()

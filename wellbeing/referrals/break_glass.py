@@ -23,6 +23,7 @@ from wellbeing.notify.service import enqueue
 from wellbeing.org.models import Role, RoleGrant, Unit, User
 from wellbeing.referrals.errors import BreakGlassRefused, WrongState
 from wellbeing.referrals.models import BreakGlass, ReferralSubmission
+from wellbeing.referrals.permissions import may_break_glass
 from wellbeing.referrals.service import staff_covering
 from wellbeing.screening.models import Submission
 
@@ -47,6 +48,20 @@ def raised_referral(session: Session, submission_id: str) -> str | None:
             ReferralSubmission.submission_id == submission_id
         )
     ).first()
+
+
+def submission_in_scope(
+    session: Session, supervisor: User, submission_id: str
+) -> Submission | None:
+    """The submission, if the supervisor may break glass into it (`may_break_glass`); None
+    when it does not exist or lies outside that rule, alike, so ids cannot be probed."""
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        return None
+    officer = session.get(User, submission.officer_id)
+    if officer is None or not may_break_glass(supervisor, officer):
+        return None
+    return submission
 
 
 def list_submissions(session: Session, supervisor: User, officer: User) -> list[Listed]:
@@ -147,6 +162,15 @@ def uses_in_scope(session: Session, supervisor: User, limit: int = 200) -> list[
             .limit(limit)
         )
     )
+
+
+def reviewer_names(session: Session, uses: list[BreakGlass]) -> dict[int, str]:
+    """The display names of whoever reviewed these uses, by user id."""
+    reviewers = {use.reviewed_by for use in uses if use.reviewed_by is not None}
+    if not reviewers:
+        return {}
+    found = session.scalars(select(User).where(User.id.in_(reviewers)))
+    return {person.id: person.display_name for person in found}
 
 
 def _officer_unit(session: Session, submission: Submission) -> Unit:

@@ -4,7 +4,8 @@
   anyone else it does not exist (404, so ids cannot be probed). Nobody sees their own referral.
 - Only the counsellor who holds it, or a supervisor in scope, may record contacts and notes or
   close it; other counsellors in scope see it read-only.
-- Reassigning and break-glass are for supervisors in scope.
+- Reassigning and break-glass are for supervisors in scope; nobody breaks glass into their own
+  record, and a record out of scope does not exist for them (404).
 """
 
 from __future__ import annotations
@@ -29,3 +30,8 @@ def may_work(user: User, referral: Referral) -> bool:
 def may_reassign(user: User, referral: Referral) -> bool:
     """Supervisors in scope."""
     return may_see(user, referral) and may_supervise_in(user, referral.unit)
+
+
+def may_break_glass(user: User, officer: User) -> bool:
+    """Supervisors whose scope covers the officer's unit, never into their own records."""
+    return officer.id != user.id and may_supervise_in(user, officer.unit)

@@ -22,12 +22,13 @@ from wellbeing.org.models import Role, RoleGrant, Unit, User
 from wellbeing.referrals.errors import AlreadyClaimed, NothingToClaim, ReferralError, WrongState
 from wellbeing.referrals.models import (
     Outcome,
-    Priority,
     Referral,
     ReferralEvent,
     ReferralSubmission,
     Status,
+    queue_rank,
 )
+from wellbeing.rules import Priority
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ _OPEN_REFERRAL = (
 _LINK_SUBMISSION = cast(Table, ReferralSubmission.__table__).insert()
 
 
+def find_referral(session: Session, referral_id: str) -> Referral | None:
+    """The referral with this id, if any (whether the caller may see it is `permissions`')."""
+    return session.get(Referral, referral_id)
+
+
 def open_referral_for(session: Session, officer: User) -> Referral | None:
     """The officer's referral that is not yet closed, if any."""
     return session.scalars(_OPEN_REFERRAL, {"officer_id": officer.id}).first()
@@ -100,7 +106,7 @@ def open_or_join(
             officer_id=officer.id,
             unit_id=officer.unit_id,
             priority=priority.value,
-            priority_rank=priority.rank,
+            priority_rank=queue_rank(priority),
             crisis=crisis,
             opened_at=now,
             claim_deadline=now + deadlines.for_priority(priority),
@@ -113,7 +119,7 @@ def open_or_join(
         referral.reasons = [*referral.reasons, *(reason.as_dict(now) for reason in reasons)]
         referral.crisis = referral.crisis or crisis
         add_event(session, referral, None, "reasons_added", {"count": len(reasons)})
-        if priority.rank < referral.priority_rank:
+        if queue_rank(priority) < referral.priority_rank:
             _raise_priority(session, referral, priority, deadlines, now)
     session.flush()
     if submission_id is not None:  # after the flush: the referral row exists
@@ -159,7 +165,7 @@ def self_refer(
 def _raise_priority(
     session: Session, referral: Referral, priority: Priority, deadlines: Deadlines, now: datetime
 ) -> None:
-    referral.priority, referral.priority_rank = priority.value, priority.rank
+    referral.priority, referral.priority_rank = priority.value, queue_rank(priority)
     if referral.status == Status.OPEN.value:
         referral.claim_deadline = min(
             referral.claim_deadline, now + deadlines.for_priority(priority)

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wellbeing.audit.service import record as audit
+from wellbeing.auth.policy import may_record_incident_in
 from wellbeing.core.clock import utcnow
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import Role, RoleGrant, Unit, User
@@ -98,7 +100,9 @@ def create_campaign(
     every_months: int | None = None,
     created_by: User | None = None,
 ) -> Campaign:
-    """Create a campaign and its first wave (later waves follow when each one opens)."""
+    """Create a campaign and its first wave (later waves follow when each one opens); audited
+    `campaign.created` with `created_by` as the actor (None: the system, e.g. the command line).
+    """
     unit = find_unit(session, unit_code)
     if unit is None:
         raise CampaignError(f"unit {unit_code} does not exist", "unknown_unit", unit=unit_code)
@@ -124,6 +128,18 @@ def create_campaign(
     session.add(campaign)
     _add_wave(session, campaign, 1, opens_at, closes_at)
     session.flush()
+    audit(
+        session,
+        actor=created_by,
+        action="campaign.created",
+        target_type="campaign",
+        target_id=campaign.id,
+        detail={
+            "unit": unit.code,
+            "instruments": ",".join(campaign.instruments),
+            "every_months": every_months,
+        },
+    )
     return campaign
 
 
@@ -141,13 +157,24 @@ def _add_wave(
     return wave
 
 
-def close_campaign(session: Session, campaign_id: int, now: datetime | None = None) -> Campaign:
-    """Stop a campaign: its open wave closes now and no further wave is created."""
-    campaign = session.get(Campaign, campaign_id)
+def find_campaign(session: Session, campaign_id: int) -> Campaign | None:
+    """The campaign with this id, if any."""
+    return session.get(Campaign, campaign_id)
+
+
+def close_campaign(
+    session: Session, campaign_id: int, now: datetime | None = None, closed_by: User | None = None
+) -> Campaign:
+    """Stop a campaign: its open wave closes now and no further wave is created; audited
+    `campaign.closed` with `closed_by` as the actor (None: the system, e.g. the command line).
+    A closed campaign stays as it is, and nothing is recorded."""
+    campaign = find_campaign(session, campaign_id)
     if campaign is None:
         raise CampaignError(
             f"campaign {campaign_id} does not exist", "unknown_campaign", id=str(campaign_id)
         )
+    if campaign.closed:
+        return campaign
     now = now or utcnow()
     campaign.closed = True
     for wave in list(campaign.waves):
@@ -157,6 +184,13 @@ def close_campaign(session: Session, campaign_id: int, now: datetime | None = No
             wave.closes_at = now
     session.flush()
     expire_and_close(session, now)
+    audit(
+        session,
+        actor=closed_by,
+        action="campaign.closed",
+        target_type="campaign",
+        target_id=campaign.id,
+    )
     return campaign
 
 
@@ -295,10 +329,16 @@ def create_incident(
     schedule: Sequence[FollowUp] = DEFAULT_INCIDENT_SCHEDULE,
     created_by: User | None = None,
 ) -> Incident:
-    """Record a critical incident and schedule follow-up screenings for the officers involved."""
+    """Record a critical incident and schedule follow-up screenings for the officers involved;
+    audited `incident.created` with `created_by` as the actor (None: the system, e.g. the
+    command line), who must be allowed to record incidents in the unit."""
     unit = find_unit(session, unit_code)
     if unit is None:
         raise CampaignError(f"unit {unit_code} does not exist", "unknown_unit", unit=unit_code)
+    if created_by is not None and not may_record_incident_in(created_by, unit):
+        raise CampaignError(
+            f"unit {unit_code} is outside your scope", "outside_scope", unit=unit_code
+        )
     description = description.strip()
     if not description or len(description) > 500:
         raise CampaignError(
@@ -332,6 +372,14 @@ def create_incident(
                 )
             )
     session.flush()
+    audit(
+        session,
+        actor=created_by,
+        action="incident.created",
+        target_type="incident",
+        target_id=incident.id,
+        detail={"unit": unit.code, "officers": len(people)},
+    )
     return incident
 
 

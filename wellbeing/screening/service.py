@@ -183,6 +183,16 @@ def _admissible(
     return definition, result, admitted
 
 
+def find_submission(session: Session, submission_id: str) -> Submission | None:
+    """The submission with this id, if any (whose it is: `permissions.may_see_result`)."""
+    return session.get(Submission, submission_id)
+
+
+def find_assignment(session: Session, assignment_id: int) -> Assignment | None:
+    """The assignment with this id, if any (whose it is: `permissions.may_answer`)."""
+    return session.get(Assignment, assignment_id)
+
+
 def find_by_key(session: Session, officer: User, idempotency_key: str) -> Submission | None:
     """The officer's submission made with this idempotency key, if any."""
     return session.scalars(

@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from wellbeing.audit import service as audit
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
 from wellbeing.auth.errors import BadCredentials, Throttled
@@ -70,15 +69,7 @@ def login_submit() -> ResponseReturnValue:
     chosen_language = session.get("lang")
     if chosen_language in LOCALES:  # a language picked on the sign-in page is kept
         user.locale = chosen_language
-    raw = auth_service.start_web_session(db(), user)
-    audit.record(
-        db(),
-        actor=user,
-        action="auth.login_succeeded",
-        target_type="user",
-        target_id=user.username,
-        detail={"channel": "web", "address": client_address()},
-    )
+    raw = auth_service.start_web_session(db(), user, client_address())
     db().commit()
     session.clear()  # a fresh session at sign-in: nothing carried over but the language
     session.permanent = True
@@ -101,14 +92,6 @@ def logout() -> ResponseReturnValue:
     user = current_user()
     if user is not None:
         auth_service.end_web_sessions(db(), user)
-        audit.record(
-            db(),
-            actor=user,
-            action="auth.logout",
-            target_type="user",
-            target_id=user.username,
-            detail={"channel": "web"},
-        )
         db().commit()
     session.clear()
     flash(_("You have signed out."))

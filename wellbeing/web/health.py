@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import logging
 
-from alembic.runtime.migration import MigrationContext
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from wellbeing.auth.access import public
-from wellbeing.core.migrate import head_revisions
+from wellbeing.core.migrate import answers_at_head
 from wellbeing.crypto import KeyringError
 from wellbeing.faces.context import db
 from wellbeing.sealing.columns import active_keyring
@@ -48,10 +46,8 @@ def readyz() -> ResponseReturnValue:
 def _database_checks() -> tuple[bool, bool]:
     """(reachable, at head)."""
     try:
-        connection = db().connection()  # the request's session: closed at teardown
-        connection.execute(text("SELECT 1"))
-        current = MigrationContext.configure(connection).get_current_heads()
-        return True, set(current) == head_revisions()
+        # the request's session's connection: closed at teardown
+        return True, answers_at_head(db().connection())
     except SQLAlchemyError as exc:
         logger.warning("readiness: database unreachable (%s)", type(exc).__name__)
         return False, False

@@ -10,7 +10,6 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from wellbeing.audit import service as audit
 from wellbeing.auth import mfa
 from wellbeing.auth.access import signed_in
 from wellbeing.auth.errors import BadOtp, NotEnrolled, Throttled
@@ -114,12 +113,5 @@ def replace_codes() -> ResponseReturnValue:
     if second_factor_pending() or not mfa.is_enrolled(db(), user):
         return redirect(url_for("mfa.challenge"))
     codes = mfa.replace_recovery_codes(db(), user)
-    audit.record(
-        db(),
-        actor=user,
-        action="auth.recovery_codes_replaced",
-        target_type="user",
-        target_id=user.username,
-    )
     db().commit()
     return render_template("mfa/recovery_codes.html", codes=codes, next=url_for("home.index"))

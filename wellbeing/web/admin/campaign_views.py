@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import true
 
-from wellbeing.audit.service import record
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import catalogue, db
 from wellbeing.faces.i18n import current_language
@@ -98,22 +97,13 @@ def create_campaign() -> ResponseReturnValue:
     except CampaignError as error:
         db().rollback()
         return render_campaign_form(entered, [campaign_error_message(error)], 400)
-    detail = {"unit": campaign.unit.code, "instruments": ",".join(campaign.instruments)}
-    record(
-        db(),
-        actor=admin,
-        action="campaign.created",
-        target_type="campaign",
-        target_id=campaign.id,
-        detail={**detail, "every_months": campaign.every_months},
-    )
     db().commit()
     flash(_("Campaign “%(name)s” created.", name=campaign.name))
     return redirect(url_for("admin.campaigns"))
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    campaign = db().get(Campaign, campaign_id)
+    campaign = service.find_campaign(db(), campaign_id)
     if campaign is None:
         abort(404)
     return campaign
@@ -130,17 +120,8 @@ def confirm_close(campaign_id: int) -> ResponseReturnValue:
 @roles(Role.ADMIN)
 def close_campaign(campaign_id: int) -> ResponseReturnValue:
     """Close the campaign now: its open wave closes, unfinished assignments expire."""
-    admin = acting_user()
-    campaign = _campaign(campaign_id)
-    if not campaign.closed:
-        service.close_campaign(db(), campaign.id)
-        record(
-            db(),
-            actor=admin,
-            action="campaign.closed",
-            target_type="campaign",
-            target_id=campaign.id,
-        )
-        db().commit()
+    admin, campaign = acting_user(), _campaign(campaign_id)
+    service.close_campaign(db(), campaign.id, closed_by=admin)  # a closed one stays as it is
+    db().commit()
     flash(_("Campaign “%(name)s” is closed.", name=campaign.name))
     return redirect(url_for("admin.campaigns"))

@@ -9,7 +9,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from wellbeing.audit.service import record
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import incident_scope_clause, may_record_incident_in
 from wellbeing.faces.context import catalogue, db
@@ -82,7 +81,7 @@ def create_incident() -> ResponseReturnValue:
         return render_incident_form(user, entered, [_("Choose officers from the list.")], 400)
     try:
         fields = entered.parsed()
-        incident = service.create_incident(
+        service.create_incident(
             db(),
             catalogue(),
             occurred_on=fields.occurred_on,
@@ -97,15 +96,6 @@ def create_incident() -> ResponseReturnValue:
     except CampaignError as error:
         db().rollback()
         return render_incident_form(user, entered, [campaign_error_message(error)], 400)
-    detail = {"unit": unit.code, "officers": len(set(fields.officers))}
-    record(
-        db(),
-        actor=user,
-        action="incident.created",
-        target_type="incident",
-        target_id=incident.id,
-        detail=detail,
-    )
     db().commit()
     flash(_("Incident recorded; follow-up screenings are scheduled."))
     return redirect(url_for("admin.incidents"))

@@ -14,7 +14,8 @@ from wellbeing.org.models import User
 from wellbeing.screening import service
 from wellbeing.screening.consent import current_consent
 from wellbeing.screening.errors import NotOffered
-from wellbeing.screening.models import Assignment, AssignmentStatus
+from wellbeing.screening.models import Assignment
+from wellbeing.screening.permissions import may_answer
 
 
 def current_officer() -> User:
@@ -59,13 +60,8 @@ def load_target(officer: User, instrument_id: str) -> Target:
     raw = request.args.get("assignment")
     if raw is None:
         return Target(definition, None)
-    assignment = db().get(Assignment, int(raw)) if raw.isdigit() else None
-    if (
-        assignment is None
-        or assignment.officer_id != officer.id
-        or assignment.status != AssignmentStatus.PENDING.value
-        or definition.id not in assignment.remaining
-    ):
+    assignment = service.find_assignment(db(), int(raw)) if raw.isdigit() else None
+    if assignment is None or not may_answer(officer, assignment, definition.id):
         abort(404)
     return Target(definition, assignment)
 

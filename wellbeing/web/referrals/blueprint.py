@@ -14,6 +14,7 @@ from wellbeing.org.models import Role, User
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Referral
 from wellbeing.referrals.permissions import may_see
+from wellbeing.referrals.service import find_referral
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 STAFF = (Role.COUNSELLOR, Role.SUPERVISOR)
@@ -41,7 +42,7 @@ def current_staff() -> User:
 
 def load_referral(referral_id: str) -> Referral:
     """The referral, if the caller may see it; 404 otherwise (ids cannot be probed)."""
-    referral = db().get(Referral, referral_id)
+    referral = find_referral(db(), referral_id)
     if referral is None or not may_see(current_staff(), referral):
         abort(404)
     return referral

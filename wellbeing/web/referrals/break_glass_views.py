@@ -8,12 +8,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
-from wellbeing.auth.policy import may_supervise_in
 from wellbeing.core.clock import utcnow
 from wellbeing.faces.context import catalogue, db
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import error_message, time_left
-from wellbeing.org.models import Role, User
+from wellbeing.org.models import Role
 from wellbeing.referrals import break_glass
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.reading import audit_submission_view, submission_detail
@@ -80,8 +79,7 @@ def break_glass_uses() -> ResponseReturnValue:
     """Every break-glass use on officers in scope, unreviewed first, with its reason."""
     user = current_staff()
     uses = break_glass.uses_in_scope(db(), user)
-    reviewers = {u.reviewed_by for u in uses if u.reviewed_by is not None}
-    names = {p.id: p.display_name for p in db().query(User).filter(User.id.in_(reviewers))}
+    names = break_glass.reviewer_names(db(), uses)
     return render_template(
         "referrals/break_glass_uses.html", uses=uses, names=names, me=user, now=utcnow()
     )
@@ -106,12 +104,10 @@ def break_glass_review(grant_id: str) -> ResponseReturnValue:
 
 
 def _submission_in_scope(submission_id: str) -> Submission:
-    submission = db().get(Submission, submission_id)
+    """The submission, if the caller may break glass into it; 404 alike for absent and out of
+    scope (the rule is `referrals.permissions.may_break_glass`)."""
+    submission = break_glass.submission_in_scope(db(), current_staff(), submission_id)
     if submission is None:
-        abort(404)
-    officer = db().get(User, submission.officer_id)
-    user = current_staff()
-    if officer is None or officer.id == user.id or not may_supervise_in(user, officer.unit):
         abort(404)
     return submission
 
