@@ -10,8 +10,9 @@ from wellbeing.faces.context import catalogue, db
 from wellbeing.faces.i18n import current_language
 from wellbeing.org.models import Role
 from wellbeing.screening import service
-from wellbeing.screening.models import Submission
+from wellbeing.screening.permissions import may_see_result
 from wellbeing.screening.views_data import definition_summary, text_in
+from wellbeing.web.library.for_you import for_result
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import consent_gate, current_officer
 from wellbeing.web.officer.results import history_data, result_data
@@ -22,14 +23,16 @@ from wellbeing.web.officer.results import history_data, result_data
 def result(submission_id: str) -> ResponseReturnValue:
     """A result in plain words, self-help, and — after a critical answer — crisis contacts."""
     officer = current_officer()
-    submission = db().get(Submission, submission_id)
-    if submission is None or submission.officer_id != officer.id:
+    submission = service.find_submission(db(), submission_id)
+    if submission is None or not may_see_result(officer, submission):
         abort(404)
     if submission.instrument_id not in catalogue():
         abort(404)
     definition = catalogue().get(submission.instrument_id)
-    data = result_data(submission, definition, current_language())
-    return render_template("officer/result.html", result=data)
+    lang = current_language()
+    data = result_data(submission, definition, lang)
+    reading = for_result(db(), definition.id, data["band"], lang)
+    return render_template("officer/result.html", result=data, reading=reading)
 
 
 @bp.get("/history")

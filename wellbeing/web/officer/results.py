@@ -9,7 +9,6 @@ from wellbeing.screening.models import Submission
 from wellbeing.screening.service import submission_view
 from wellbeing.screening.views_data import text_in
 from wellbeing.web.officer.charts import Point, trend_svg
-from wellbeing.web.officer.selfhelp import tips_for
 
 
 def band_texts(definition: Definition, band_id: str | None, lang: str) -> tuple[str, str]:
@@ -29,7 +28,8 @@ def score_range(definition: Definition) -> tuple[float, float] | None:
 
 
 def result_data(submission: Submission, definition: Definition, lang: str) -> dict[str, Any]:
-    """The result page's content: band, feedback, critical messages, self-help."""
+    """The result page's content: band, feedback, critical messages (self-help comes from the
+    library: `wellbeing.web.library.for_you.for_result`)."""
     view = submission_view(submission)
     result = view["result"]
     label, feedback = band_texts(definition, result["band"], lang)
@@ -50,10 +50,6 @@ def result_data(submission: Submission, definition: Definition, lang: str) -> di
             if flag.critical and flag.id in raised
         ],
         "crisis": bool(submission.opened().get("crisis")),
-        "tips": [
-            {"title": text_in(tip["title"], lang), "text": text_in(tip["text"], lang)}
-            for tip in tips_for(definition.id)
-        ],
     }
 
 
