@@ -60,6 +60,14 @@ RELATIONS: dict[str, tuple[str, ...]] = {
     "grant": ("same", "other"),  # a break-glass use by another supervisor (scope BUR)
     "unit": ("own", "same", "other"),
     "campaign": ("any",),
+    "article": ("any",),  # a published library article
+    "draft_article": ("any",),  # a library article not yet published
+    "attachment": ("any",),  # a PDF attached to a published article
+    "appointment": ("own", "same", "other"),  # own: the caller's booking, or on the caller's slot
+    "open_slot": ("same", "other"),  # an open slot at ST1 (covers the caller) or at ST2
+    "group": ("own", "same", "other"),  # a group session for that unit, another officer signed up
+    "signed_group": ("own", "same", "other"),  # the same, the caller signed up too when an officer
+    "attended_group": ("own", "same", "other"),  # the same, the caller present when an officer
 }
 UNIT_OF = {"own": "ST1-T1", "same": "ST1-T2", "other": "ST2-T1"}
 SCOPE_OF = {"counsellor": "ST1", "supervisor": "ST1", "leader": "ST1"}
@@ -255,6 +263,80 @@ class World:
     def campaign(self, _relation: str) -> str:
         return str(self.values()["campaign"])
 
+    def article(self, _relation: str, published: bool = True) -> str:
+        from wellbeing.library import service as library
+
+        data = library.parse_article(
+            {"title": {"zh-CN": "睡眠", "en": "Sleep"}, "body": {"zh-CN": "正文", "en": "Text"},
+             "category": "sleep", "published": published}
+        )  # fmt: skip
+        return library.create_article(self.session, self.people["peer_counsellor"], data).id
+
+    def draft_article(self, _relation: str) -> str:
+        return self.article(_relation, published=False)
+
+    def attachment(self, _relation: str) -> str:
+        from wellbeing.library import service as library
+        from wellbeing.library.models import Article
+
+        article = self.session.get(Article, self.article(_relation))
+        writer = self.people["peer_counsellor"]
+        return library.attach_file(self.session, writer, article, "a.pdf", b"%PDF-1.4\n%%EOF").id
+
+    def group(self, relation: str, *, with_caller: bool = False, present: bool = False) -> str:
+        from wellbeing.groups import service as groups
+        from wellbeing.groups.input import parse_group
+
+        unit = UNIT_OF[relation] if relation != "own" else "ST1-T1"
+        creator = self.people["other_counsellor" if unit.startswith("ST2") else "peer_counsellor"]
+        body = {"title": {"zh-CN": "团辅", "en": "Group"}, "place": "Room 1", "capacity": 5,
+                "unit": unit, "starts_at": (utcnow() + timedelta(days=2)).isoformat()}  # fmt: skip
+        group = groups.create_group(self.session, creator, parse_group(body, utcnow()))
+        attendee = self.person(f"{relation}_group_officer", unit, "officer")
+        self.markers |= {attendee.username, attendee.display_name}
+        groups.sign_up(self.session, group, attendee)
+        if with_caller and self.role == "officer" and self.caller is not None and relation == "own":
+            groups.sign_up(self.session, group, self.caller)
+            if present:
+                names = [attendee.username, self.caller.username]
+                groups.record_attendance(self.session, group, creator, names)
+        return str(group.id)
+
+    def signed_group(self, relation: str) -> str:
+        return self.group(relation, with_caller=True)
+
+    def attended_group(self, relation: str) -> str:
+        return self.group(relation, with_caller=True, present=True)
+
+    def open_slot(self, relation: str) -> str:
+        holder = self.people["other_counsellor" if relation == "other" else "peer_counsellor"]
+        return self._slot(holder)
+
+    def _slot(self, holder: User) -> str:
+        from wellbeing.appointments import service as appointments
+        from wellbeing.appointments.input import SlotRequest
+        from wellbeing.appointments.models import Mode
+
+        start = utcnow() + timedelta(days=2)
+        request = SlotRequest(start, 50, Mode.IN_PERSON, None, 1, None)
+        return appointments.publish_slots(self.session, holder, request)[0].id
+
+    def appointment(self, relation: str) -> str:
+        """own: the caller's booking (officer) or one on the caller's slot (staff)."""
+        from wellbeing.appointments import booking
+        from wellbeing.appointments.models import Slot
+
+        staff = self.role in {"counsellor", "supervisor"}
+        holder = self.people["other_counsellor" if relation == "other" else "peer_counsellor"]
+        if relation == "own" and staff and self.caller is not None:
+            holder = self.caller
+        if relation == "own":  # staff: an officer in scope books the caller's slot
+            officer = self.officer("own" if self.role == "officer" else "same", "appt")
+        else:
+            officer = self.officer(relation, "appt")
+        slot = self.session.get(Slot, self._slot(holder))
+        return self._mark(booking.book(self.session, officer, slot).id)
+
     def _mark(self, record_id: str) -> str:
         self.markers.add(record_id)
         return record_id
@@ -287,6 +369,8 @@ class World:
             "wave": past.waves[0].id,
             "peer_counsellor": "peer_counsellor",
             "caller": "caller",
+            "open_slot": self.open_slot("same"),
+            "slot_start": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
         }
         return self.placeholders
 

@@ -1,9 +1,10 @@
-"""The house's shape holds (issue 15, docs/architecture.md): the import contracts, module sizes
-and service errors that know nothing of HTTP."""
+"""The house's shape holds (issue 15, docs/architecture.md): the import contracts, module sizes,
+faces that never query the database, and service errors that know nothing of HTTP."""
 
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 from importlib import import_module
@@ -18,6 +19,9 @@ ERROR_MODULES = (
     "wellbeing.screening.errors",
     "wellbeing.referrals.errors",
     "wellbeing.retention.errors",
+    "wellbeing.appointments.errors",
+    "wellbeing.groups.errors",
+    "wellbeing.library.errors",
 )
 
 
@@ -38,6 +42,51 @@ def test_no_module_is_longer_than_the_house_allows(repo_root: Path) -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
     ]
     assert long == []
+
+
+# A face loads through a service's loader, checks with the domain's permission function and acts
+# through a service; it never queries the database itself.
+DATABASE_READ = re.compile(
+    r"db\(\)\.(query|get|scalar|scalars|execute)\b|\.scalars?\(|\.execute\(|\.query\(|\bselect\("
+)
+QUERYING_FACES = {
+    # The benchmark's baseline endpoint (registered only with WELLBEING_BENCH_BASELINE, never in
+    # production) inserts into a table outside the app's metadata and migrations on purpose: it
+    # measures the cost of the request alone, so no service may stand between it and the table.
+    "wellbeing/api/bench.py",
+}
+
+
+def test_no_page_or_api_handler_queries_the_database(repo_root: Path) -> None:
+    found = [
+        f"{relative}:{number}: {line.strip()}"
+        for folder in ("web", "api")
+        for path in sorted((repo_root / "wellbeing" / folder).rglob("*.py"))
+        if (relative := path.relative_to(repo_root).as_posix()) not in QUERYING_FACES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if DATABASE_READ.search(line)
+    ]
+    assert found == []
+
+
+def test_the_scan_sees_a_query() -> None:
+    for line in ("db().query(User)", "db().get(Referral, 1)", "s.scalars(q)", "select(User)"):
+        assert DATABASE_READ.search(line), line
+    assert not DATABASE_READ.search('session.get("lang")')  # the browser session, not the database
+
+
+def test_no_loose_module_sits_beside_the_rooms(repo_root: Path) -> None:
+    loose = sorted(path.name for path in (repo_root / "wellbeing").glob("*.py"))
+    assert loose == ["__init__.py", "__main__.py", "conditions.py"]
+
+
+def test_every_room_says_what_it_holds(repo_root: Path) -> None:
+    silent = [
+        str(init.parent.relative_to(repo_root))
+        for init in sorted((repo_root / "wellbeing").glob("*/__init__.py"))
+        if not init.read_text(encoding="utf-8").startswith('"""')
+    ]
+    assert silent == []
 
 
 def service_errors() -> list[type[Exception]]:

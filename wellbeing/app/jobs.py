@@ -44,9 +44,10 @@ AUTH_JOBS = (Job("auth.purge_expired", Every(timedelta(minutes=15)), purge_auth_
 
 def all_jobs() -> tuple[Job, ...]:
     """Every registered job; names are unique."""
-    from wellbeing.facts.jobs import JOBS as REPORT_JOBS
+    from wellbeing.appointments.jobs import JOBS as APPOINTMENT_JOBS
     from wellbeing.notify.jobs import JOBS as NOTIFY_JOBS
     from wellbeing.referrals.jobs import JOBS as REFERRAL_JOBS
+    from wellbeing.releases.jobs import JOBS as REPORT_JOBS
     from wellbeing.retention.jobs import JOBS as RETENTION_JOBS
     from wellbeing.screening.jobs import JOBS as SCREENING_JOBS
 
@@ -57,6 +58,7 @@ def all_jobs() -> tuple[Job, ...]:
         *NOTIFY_JOBS,
         *REPORT_JOBS,
         *RETENTION_JOBS,
+        *APPOINTMENT_JOBS,
     )
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):

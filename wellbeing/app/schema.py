@@ -1,9 +1,12 @@
 """Imports every domain's models so that Base.metadata is complete (Alembic, tests)."""
 
+from wellbeing.appointments import models as appointment_models
 from wellbeing.audit import models as audit_models
 from wellbeing.auth import models as auth_models
 from wellbeing.core.db import Base
 from wellbeing.facts import models as fact_models
+from wellbeing.groups import models as group_models
+from wellbeing.library import models as library_models
 from wellbeing.notify import models as notify_models
 from wellbeing.org import models as org_models
 from wellbeing.referrals import models as referral_models
@@ -13,9 +16,12 @@ from wellbeing.screening import models as screening_models
 
 __all__ = [
     "Base",
+    "appointment_models",
     "audit_models",
     "auth_models",
     "fact_models",
+    "group_models",
+    "library_models",
     "notify_models",
     "org_models",
     "referral_models",

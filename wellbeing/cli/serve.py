@@ -22,7 +22,7 @@ def create_demo_history(session: Session) -> bool:
     """Demo waves and submissions, sealed with the instance's keyring, and the releases of the
     closed waves (what the release job would store within minutes of a wave closing)."""
     from wellbeing.demo.screening import create_demo_screenings
-    from wellbeing.facts.publish import publish_closed_wave, waves_to_release
+    from wellbeing.releases.publish import publish_closed_wave, waves_to_release
 
     settings = load_settings()
     set_active_keyring(select_provider(settings.effective_keyring_path).load())

@@ -12,8 +12,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from wellbeing.demo.appointments import create_demo_appointments
+from wellbeing.demo.groups import create_demo_groups
+from wellbeing.demo.library import create_demo_library
+
 Creator = Callable[[Session, datetime], bool]
-CREATORS: tuple[Creator, ...] = ()
+CREATORS: tuple[Creator, ...] = (create_demo_library, create_demo_groups, create_demo_appointments)
 
 
 def create_demo_services(session: Session, now: datetime) -> bool:

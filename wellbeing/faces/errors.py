@@ -53,6 +53,17 @@ STATUS_OF_CODE: dict[str, int] = {
     "break_glass_refused": 422,
     # retention
     "erasure_refused": 409,
+    # library
+    "attachment_refused": 422,
+    # appointments
+    "slot_taken": 409,
+    "appointment_closed": 409,
+    # group sessions
+    "already_signed_up": 409,
+    "not_signed_up": 404,
+    "session_started": 409,
+    "not_signed_up_person": 422,
+    "feedback_closed": 409,
 }
 
 

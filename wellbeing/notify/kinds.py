@@ -58,6 +58,9 @@ class Kind:
 
 _DUE = {"closes_on": Param(date=True)}
 _PRIORITY = {"priority": Param(choices=PRIORITIES)}
+# An appointment's date and time (HH:MM, UTC): the only params its notices carry.
+_CLOCK_TIMES = tuple(f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60))
+_APPOINTMENT = {"on": Param(date=True), "at": Param(choices=_CLOCK_TIMES)}
 
 KINDS: dict[str, Kind] = {
     kind.key: kind
@@ -110,6 +113,34 @@ KINDS: dict[str, Kind] = {
                 "being claimed. Please sign in to review it."
             ),
             _PRIORITY,
+        ),
+        Kind(
+            "group.seat_offered",
+            N_("A place in a group session is now yours"),
+            N_(
+                "A place has become free in a group session you were waiting for, on "
+                "%(starts_on)s. It is now yours. Please sign in to the wellbeing service to see "
+                "it, or to give it up."
+            ),
+            {"starts_on": Param(date=True)},
+        ),
+        Kind(
+            "appointment.reminder",
+            N_("Reminder: your appointment at the wellbeing station"),
+            N_(
+                "Reminder: you have an appointment at the wellbeing station on %(on)s at "
+                "%(at)s. Please sign in to the wellbeing service to see it, or to change it."
+            ),
+            _APPOINTMENT,
+        ),
+        Kind(
+            "appointment.cancelled",
+            N_("An appointment at the wellbeing station was cancelled"),
+            N_(
+                "The appointment at the wellbeing station on %(on)s at %(at)s was cancelled. "
+                "Please sign in to the wellbeing service to see it, or to book another time."
+            ),
+            _APPOINTMENT,
         ),
         Kind(
             "break_glass.opened",

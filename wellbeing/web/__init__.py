@@ -17,9 +17,12 @@ def init_web_layer(app: Flask) -> None:
     from wellbeing.web.admin import bp as admin_bp
     from wellbeing.web.admin_audit import bp as admin_audit_bp
     from wellbeing.web.admin_erasure import bp as admin_erasure_bp
+    from wellbeing.web.appointments import bp as appointments_bp
     from wellbeing.web.auth_views import bp as auth_bp
+    from wellbeing.web.groups import bp as groups_bp
     from wellbeing.web.health import bp as health_bp
     from wellbeing.web.home import bp as home_bp
+    from wellbeing.web.library import bp as library_bp
     from wellbeing.web.mfa_views import bp as mfa_bp
     from wellbeing.web.officer import bp as officer_bp
     from wellbeing.web.officer.talk import bp as talk_bp
@@ -43,3 +46,6 @@ def init_web_layer(app: Flask) -> None:
     app.register_blueprint(mfa_bp)
     app.register_blueprint(admin_erasure_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(appointments_bp)
+    app.register_blueprint(groups_bp)

@@ -7,11 +7,14 @@ from typing import Any
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
+from wellbeing.appointments.service import upcoming_for
 from wellbeing.auth.access import signed_in
 from wellbeing.auth.policy import scope_units
+from wellbeing.core.clock import utcnow
 from wellbeing.faces.context import catalogue, current_user, db
 from wellbeing.faces.i18n import current_language
 from wellbeing.org.models import Role
+from wellbeing.web.library.for_you import for_you
 from wellbeing.web.officer.home_card import officer_card
 
 bp = Blueprint("home", __name__)
@@ -33,4 +36,6 @@ def index() -> ResponseReturnValue:
     for card in cards:
         if card["role"] == Role.OFFICER.value:
             card["officer"] = officer_card(db(), user, catalogue(), current_language())
+            card["for_you"] = for_you(db(), user, current_language())
+            card["appointments"] = upcoming_for(db(), user, utcnow())
     return render_template("home.html", user=user, cards=cards)
