@@ -305,3 +305,18 @@ def submit_phq9(app: Any, db_session: Any) -> Callable[..., Any]:
         return outcome
 
     return run
+
+
+@pytest.fixture
+def bearer(client: Any) -> Callable[[str], dict[str, str]]:
+    """bearer(username) → the Authorization header of a fresh API token."""
+
+    def issue(username: str) -> dict[str, str]:
+        response = client.post(
+            "/api/v1/auth/token",
+            json={"username": username, "password": "insecure-test-password"},
+        )
+        assert response.status_code == 201, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+    return issue

@@ -52,18 +52,3 @@ def make_slot(db_session: Any, people: dict[str, User]) -> Callable[..., Slot]:
         return service.publish_slots(db_session, people[by], request)[0]
 
     return build
-
-
-@pytest.fixture
-def bearer(client: Any) -> Callable[[str], dict[str, str]]:
-    """bearer(username) → the Authorization header of a fresh API token."""
-
-    def issue(username: str) -> dict[str, str]:
-        response = client.post(
-            "/api/v1/auth/token",
-            json={"username": username, "password": "insecure-test-password"},
-        )
-        assert response.status_code == 201, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['token']}"}
-
-    return issue

@@ -56,18 +56,3 @@ def make_group(db_session: Any, staff: dict[str, User]) -> Callable[..., GroupSe
         return service.create_group(db_session, staff[by], data)
 
     return build
-
-
-@pytest.fixture
-def bearer(client: Any) -> Callable[[str], dict[str, str]]:
-    """bearer(username) → the Authorization header of a fresh API token."""
-
-    def issue(username: str) -> dict[str, str]:
-        response = client.post(
-            "/api/v1/auth/token",
-            json={"username": username, "password": "insecure-test-password"},
-        )
-        assert response.status_code == 201, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['token']}"}
-
-    return issue

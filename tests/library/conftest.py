@@ -25,21 +25,6 @@ def people(make_user: Callable[..., User]) -> dict[str, User]:
     }
 
 
-@pytest.fixture
-def bearer(client: Any) -> Callable[[str], dict[str, str]]:
-    """bearer(username) → the Authorization header of a fresh API token."""
-
-    def issue(username: str) -> dict[str, str]:
-        response = client.post(
-            "/api/v1/auth/token",
-            json={"username": username, "password": "insecure-test-password"},
-        )
-        assert response.status_code == 201, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['token']}"}
-
-    return issue
-
-
 def article_body(
     category: str = "stress", *, published: bool = True, zh: str = "正文", en: str = "Text"
 ) -> dict[str, Any]:

@@ -51,18 +51,3 @@ def refer(db_session: Any, deadlines: Deadlines) -> Callable[..., Referral]:
 
 
 # --- faces (pages, API, break-glass): signed-in clients and a submission through the pipeline ---
-
-
-@pytest.fixture
-def bearer(client: Any) -> Callable[[str], dict[str, str]]:
-    """bearer(username) → the Authorization header of a fresh API token."""
-
-    def issue(username: str) -> dict[str, str]:
-        response = client.post(
-            "/api/v1/auth/token",
-            json={"username": username, "password": "insecure-test-password"},
-        )
-        assert response.status_code == 201, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['token']}"}
-
-    return issue

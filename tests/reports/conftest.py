@@ -257,15 +257,6 @@ def report_world(
 
 
 @pytest.fixture
-def api_headers(client: Any) -> Callable[[str], dict[str, str]]:
+def api_headers(bearer: Callable[[str], dict[str, str]]) -> Callable[[str], dict[str, str]]:
     """Bearer headers for a username, through the real token endpoint."""
-
-    def headers(username: str) -> dict[str, str]:
-        response = client.post(
-            "/api/v1/auth/token",
-            json={"username": username, "password": "insecure-test-password"},
-        )
-        assert response.status_code == 201, response.get_json()
-        return {"Authorization": f"Bearer {response.get_json()['token']}"}
-
-    return headers
+    return bearer
