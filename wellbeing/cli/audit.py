@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy.orm import Session
 
 from wellbeing.audit.checkpoint import check_checkpoint, read_checkpoint, write_checkpoint
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.service import purge_expired
 from wellbeing.audit.verify import verify_chain
-from wellbeing.cli.common import open_database
+from wellbeing.cli.common import transaction
 from wellbeing.core.clock import utcnow
 from wellbeing.core.config import load_settings
 from wellbeing.crypto import KeyringError, load_audit_signing_key, select_provider
@@ -24,16 +21,6 @@ from wellbeing.crypto import KeyringError, load_audit_signing_key, select_provid
 @click.group("audit")
 def audit() -> None:
     """Verify the hash-chained audit log, sign checkpoints, purge past retention."""
-
-
-@contextmanager
-def _transaction() -> Iterator[Session]:
-    database = open_database()
-    try:
-        with database.transaction() as session:
-            yield session
-    finally:
-        database.engine.dispose()
 
 
 def _signing_key() -> Ed25519PrivateKey:
@@ -55,7 +42,7 @@ def _signing_key() -> Ed25519PrivateKey:
 def verify(checkpoint_path: Path | None) -> None:
     """Walk the whole chain; exit 1 naming the first broken entry."""
     public_key = _signing_key().public_key() if checkpoint_path else None
-    with _transaction() as session:
+    with transaction() as session:
         report = verify_chain(session)
         if not report.ok:
             click.echo(f"chain broken at seq {report.broken_seq}: {report.reason}", err=True)
@@ -77,7 +64,7 @@ def verify(checkpoint_path: Path | None) -> None:
 def checkpoint(path: Path) -> None:
     """Sign the chain's head with the keyring's audit key and write it to PATH (keep it apart)."""
     key = _signing_key()
-    with _transaction() as session:
+    with transaction() as session:
         try:
             written = write_checkpoint(session, key, path)
         except AuditError as exc:
@@ -90,7 +77,7 @@ def checkpoint(path: Path) -> None:
 def purge() -> None:
     """Delete entries older than WELLBEING_AUDIT_RETENTION_DAYS; the chain stays verifiable."""
     days = load_settings().audit_retention_days
-    with _transaction() as session:
+    with transaction() as session:
         try:
             count = purge_expired(session, utcnow(), days)
         except AuditError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import click
 from sqlalchemy.orm import Session
@@ -20,19 +20,25 @@ def open_database() -> Database:
 
 
 @contextmanager
-def org_transaction() -> Iterator[Session]:
-    """A transaction whose organisation errors become a clean message and exit code 2."""
+def transaction(*refused: type[Exception]) -> Iterator[Session]:
+    """A transaction on the configured database; an error of a `refused` kind becomes a clean
+    message and exit code 2, with nothing committed."""
     database = open_database()
     try:
         with database.transaction() as session:
             yield session
-    except ImportRejected as exc:
-        for line, message in exc.problems:
-            click.echo(f"line {line}: {message}", err=True)
-        click.echo("nothing was imported", err=True)
-        sys.exit(2)
-    except OrgError as exc:
-        click.echo(f"error: {exc}", err=True)
+    except refused as exc:
+        if isinstance(exc, ImportRejected):
+            for line, message in exc.problems:
+                click.echo(f"line {line}: {message}", err=True)
+            click.echo("nothing was imported", err=True)
+        else:
+            click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     finally:
         database.engine.dispose()
+
+
+def org_transaction() -> AbstractContextManager[Session]:
+    """A transaction whose organisation errors become a clean message and exit code 2."""
+    return transaction(OrgError)

@@ -7,15 +7,11 @@ acting user: the operator at the command line is the system account (as for `wel
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import click
-from sqlalchemy.orm import Session
 
-from wellbeing.cli.common import open_database
+from wellbeing.cli.common import transaction
 from wellbeing.core.config import load_settings
 from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.screening import campaigns as campaign_service
@@ -25,19 +21,6 @@ from wellbeing.screening.overview import list_campaigns
 
 def _catalogue() -> Catalogue:
     return load_catalogue(questionnaire_dirs(load_settings().questionnaire_dirs))
-
-
-@contextmanager
-def _transaction() -> Iterator[Session]:
-    database = open_database()
-    try:
-        with database.transaction() as session:
-            yield session
-    except ScreeningError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    finally:
-        database.engine.dispose()
 
 
 def parse_moment(text: str) -> datetime:
@@ -76,7 +59,7 @@ def campaigns_create(
     name: str, unit_code: str, instruments: str, opens: str, closes: str, every: str | None
 ) -> None:
     """Create a campaign (and its first wave)."""
-    with _transaction() as session:
+    with transaction(ScreeningError) as session:
         campaign = campaign_service.create_campaign(
             session,
             _catalogue(),
@@ -93,7 +76,7 @@ def campaigns_create(
 @campaigns.command("list")
 def campaigns_list() -> None:
     """List campaigns with their waves."""
-    with _transaction() as session:
+    with transaction(ScreeningError) as session:
         for campaign in reversed(list_campaigns(session)):  # oldest first
             state = "closed" if campaign.closed else "active"
             every = f", every {campaign.every_months} mo" if campaign.every_months else ""
@@ -112,7 +95,7 @@ def campaigns_list() -> None:
 @click.argument("campaign_id", type=int)
 def campaigns_close(campaign_id: int) -> None:
     """Close a campaign now: its open wave closes and no new wave is created."""
-    with _transaction() as session:
+    with transaction(ScreeningError) as session:
         campaign = campaign_service.close_campaign(session, campaign_id)
         click.echo(f"closed campaign {campaign.id}")
 
@@ -136,7 +119,7 @@ def incidents_create(
         occurred_on = date.fromisoformat(occurred)
     except ValueError:
         raise click.BadParameter(f"{occurred!r} is not an ISO date", param_hint="--date") from None
-    with _transaction() as session:
+    with transaction(ScreeningError) as session:
         incident = campaign_service.create_incident(
             session,
             _catalogue(),
