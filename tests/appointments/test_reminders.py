@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from tests.conftest import ControlledClock
 from wellbeing.app.jobs import run_job_once
 from wellbeing.appointments import booking
 from wellbeing.notify.models import OutboxMessage
-from wellbeing.notify.render import render_message
+from wellbeing.notify.render import render_message, render_text
 from wellbeing.scheduler.job import JobContext
 
 
@@ -89,3 +90,11 @@ def test_a_cancelled_appointment_gets_no_reminder_and_the_other_side_is_told(
         select(OutboxMessage).where(OutboxMessage.kind == "appointment.cancelled")
     ).all()
     assert [m.recipient_user_id for m in told] == [people["c1"].id]
+
+
+@pytest.mark.parametrize("kind", ["appointment.reminder", "appointment.cancelled"])
+@pytest.mark.parametrize(("locale", "zone"), [("zh_CN", "（UTC）"), ("en", " UTC")])
+def test_an_appointment_notice_says_its_time_is_utc(kind: str, locale: str, zone: str) -> None:
+    """Times are kept and shown in UTC; a bare 09:00 in a notice would read as local time."""
+    _, body = render_text(kind, {"on": "2026-12-08", "at": "09:00"}, locale)
+    assert f"09:00{zone}" in body

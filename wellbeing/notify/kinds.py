@@ -129,7 +129,7 @@ KINDS: dict[str, Kind] = {
             N_("Reminder: your appointment at the wellbeing station"),
             N_(
                 "Reminder: you have an appointment at the wellbeing station on %(on)s at "
-                "%(at)s. Please sign in to the wellbeing service to see it, or to change it."
+                "%(at)s UTC. Please sign in to the wellbeing service to see it, or to change it."
             ),
             _APPOINTMENT,
         ),
@@ -137,7 +137,7 @@ KINDS: dict[str, Kind] = {
             "appointment.cancelled",
             N_("An appointment at the wellbeing station was cancelled"),
             N_(
-                "The appointment at the wellbeing station on %(on)s at %(at)s was cancelled. "
+                "The appointment at the wellbeing station on %(on)s at %(at)s UTC was cancelled. "
                 "Please sign in to the wellbeing service to see it, or to book another time."
             ),
             _APPOINTMENT,
