@@ -205,6 +205,12 @@ def submit_sign_in(page: Page, base_url: str, username: str, password: str = DEM
     page.wait_for_load_state()
 
 
+def page_width(page: Page) -> int:
+    """The laid-out width of the document (wider than the viewport means sideways scrolling)."""
+    width: int = page.evaluate("document.scrollingElement.scrollWidth")
+    return width
+
+
 @pytest.fixture
 def sign_in() -> Callable[..., None]:
     """`sign_in(page, base_url, username, password=DEMO_PASSWORD)` through the real form."""

@@ -9,6 +9,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import page_width
+
 pytestmark = pytest.mark.e2e
 
 OFFICER = "officer05"  # ST1-T1; the demo counsellors' slots are at the bureau, covering everyone
@@ -16,7 +18,7 @@ COUNSELLOR = "counsellor1"  # the demo's phone slots are counsellor1's
 
 
 def _fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 360, f"the page is {width} px wide on a 360 px screen"
 
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import page_width
+
 pytestmark = pytest.mark.e2e
 
 OFFICER = "officer07"  # ST1-T1: both demo sessions (the bureau's and ST1's) are for this unit
@@ -33,7 +35,7 @@ def test_an_officer_signs_up_for_a_group_session(
     expect(page.locator("#my-status")).to_have_attribute("data-status", "signed_up")
     expect(page.locator("p.notice[role=status]")).to_contain_text("报名成功")
     expect(page.locator("#seats")).to_contain_text("已报名 1 / 12 人")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = page_width(page)
     assert width <= 360, f"the page is {width} px wide on a 360 px screen"
     page.click("text=全部团体辅导活动")
     expect(page.locator("section.group .my-status").first).to_have_attribute(

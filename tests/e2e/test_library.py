@@ -8,6 +8,8 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import page_width
+
 pytestmark = pytest.mark.e2e
 
 OFFICER = "officer01"
@@ -15,7 +17,8 @@ OFFICER = "officer01"
 
 def fits_the_phone(page: Page) -> bool:
     """No sideways scrolling at 360 px."""
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+    viewport: int = page.evaluate("window.innerWidth")
+    return page_width(page) <= viewport + 1
 
 
 def test_an_officer_opens_an_article_from_the_library(

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import page_width
+
 pytestmark = pytest.mark.e2e
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -46,12 +48,6 @@ def add_officer(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> C
         return username
 
     return add
-
-
-def page_width(page: Page) -> int:
-    """The laid-out width of the document (wider than the viewport means sideways scrolling)."""
-    width: int = page.evaluate("document.scrollingElement.scrollWidth")
-    return width
 
 
 def answer(page: Page, answers: dict[str, int]) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import page_width
+
 pytestmark = pytest.mark.e2e
 
 DEMO_LOGINS = [
@@ -19,12 +21,6 @@ DEMO_LOGINS = [
     ("admin", "admin"),
 ]
 PHONE_WIDTH = 360
-
-
-def page_width(page: Page) -> int:
-    """The laid-out width of the document (wider than the viewport means sideways scrolling)."""
-    width: int = page.evaluate("document.scrollingElement.scrollWidth")
-    return width
 
 
 def check_phone_home(page: Page, role: str, shot: Path) -> None:
