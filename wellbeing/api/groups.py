@@ -27,7 +27,13 @@ from wellbeing.groups import feedback, service
 from wellbeing.groups.errors import GroupError
 from wellbeing.groups.input import parse_group
 from wellbeing.groups.models import GroupSession
-from wellbeing.groups.permissions import is_target, may_run, may_see
+from wellbeing.groups.permissions import (
+    has_staff_view,
+    is_target,
+    may_read_feedback,
+    may_run,
+    may_see,
+)
 from wellbeing.org.models import Role, User
 
 bp = Blueprint("api_groups", __name__, url_prefix="/api/v1")
@@ -51,7 +57,7 @@ def create_group() -> ResponseReturnValue:
 def list_groups() -> ResponseReturnValue:
     """Officers: upcoming sessions for their unit; staff and admins: the sessions they serve."""
     user, now = caller(), utcnow()
-    if _is_staff_view(user):
+    if has_staff_view(user):
         groups = service.sessions_for_staff(db(), user, now - STAFF_LOOKBACK)
     else:
         groups = service.upcoming_for_officer(db(), user, now)
@@ -145,7 +151,7 @@ def give_feedback(group_id: str) -> ResponseReturnValue:
 def feedback_counts(group_id: str) -> ResponseReturnValue:
     """The feedback as protected counts (small counts hidden, as in screening reports)."""
     group = _load(group_id)
-    if not (may_run(caller(), group) or caller().has_role(Role.ADMIN)):
+    if not may_read_feedback(caller(), group):
         raise _not_found()
     summary = feedback.feedback_summary(db(), group, settings().report_min_cell)
     return jsonify({"id": group.id, **feedback_data(summary)})
@@ -163,10 +169,6 @@ def _load_run(group_id: str) -> GroupSession:
     if not may_run(caller(), group):
         raise _not_found()
     return group
-
-
-def _is_staff_view(user: User) -> bool:
-    return user.has_role(*STAFF, Role.ADMIN)
 
 
 def _one(group: GroupSession) -> dict[str, Any]:

@@ -38,3 +38,13 @@ def may_run(user: User, group: GroupSession) -> bool:
 def may_see(user: User, group: GroupSession) -> bool:
     """Its counsellors, admins, and officers of its target units."""
     return may_run(user, group) or user.has_role(Role.ADMIN) or is_target(user, group)
+
+
+def has_staff_view(user: User) -> bool:
+    """Staff and admins list the sessions they serve (with counts), not the officers' view."""
+    return user.has_role(*STAFF, Role.ADMIN)
+
+
+def may_read_feedback(user: User, group: GroupSession) -> bool:
+    """The feedback's protected counts: the session's counsellors and admins."""
+    return may_run(user, group) or user.has_role(Role.ADMIN)

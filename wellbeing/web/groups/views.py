@@ -15,7 +15,7 @@ from wellbeing.faces.group_texts import STATUS_LABELS, error_message, feedback_f
 from wellbeing.faces.i18n import current_language
 from wellbeing.groups import feedback, service
 from wellbeing.groups.errors import GroupError
-from wellbeing.groups.permissions import is_target, may_run
+from wellbeing.groups.permissions import has_staff_view, is_target, may_read_feedback, may_run
 from wellbeing.org.models import Role
 from wellbeing.web.groups.blueprint import bp, load_group, me
 
@@ -28,7 +28,7 @@ STAFF_LOOKBACK = timedelta(days=30)
 def index() -> ResponseReturnValue:
     """Officers: upcoming sessions for their unit; staff and admins: the sessions they serve."""
     user, now = me(), utcnow()
-    staff_view = user.has_role(*STAFF, Role.ADMIN)
+    staff_view = has_staff_view(user)
     if staff_view:
         groups = service.sessions_for_staff(db(), user, now - STAFF_LOOKBACK)
     else:
@@ -57,7 +57,7 @@ def detail(group_id: str) -> ResponseReturnValue:
     running, lang = may_run(user, group), current_language()
     signup = service.signup_of(db(), group, user) if is_target(user, group) else None
     asked = is_target(user, group) and feedback.may_give_feedback(db(), group, user)
-    counted = running or user.has_role(Role.ADMIN)
+    counted = may_read_feedback(user, group)
     summary = (
         feedback.feedback_summary(db(), group, settings().report_min_cell) if counted else None
     )
