@@ -31,11 +31,10 @@ from wellbeing.library import service
 from wellbeing.library.errors import AttachmentRefused, LibraryError
 from wellbeing.library.files import MAX_ATTACHMENT_BYTES
 from wellbeing.library.models import Article
-from wellbeing.org.models import Role
 
 T = TypeVar("T")
 bp = Blueprint("api_library", __name__, url_prefix="/api/v1")
-WRITERS = (Role.COUNSELLOR, Role.SUPERVISOR, Role.ADMIN)
+WRITERS = tuple(service.WRITERS)  # the library's rule: who writes, edits and publishes
 UPLOAD_ROOM = 2 * MAX_ATTACHMENT_BYTES  # beyond this the body is not read at all (still 422)
 
 

@@ -20,10 +20,9 @@ from wellbeing.library.categories import CATEGORIES, category_label
 from wellbeing.library.errors import AttachmentRefused, LibraryError
 from wellbeing.library.files import MAX_ATTACHMENT_BYTES
 from wellbeing.library.models import Article
-from wellbeing.org.models import Role
 from wellbeing.web.library.blueprint import bp, load_article, reader
 
-WRITERS = (Role.COUNSELLOR, Role.SUPERVISOR, Role.ADMIN)
+WRITERS = tuple(service.WRITERS)  # the library's rule: who writes, edits and publishes
 FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "body_zh", "body_en")
 
 
