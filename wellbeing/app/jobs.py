@@ -44,6 +44,7 @@ AUTH_JOBS = (Job("auth.purge_expired", Every(timedelta(minutes=15)), purge_auth_
 
 def all_jobs() -> tuple[Job, ...]:
     """Every registered job; names are unique."""
+    from wellbeing.activity.jobs import JOBS as ACTIVITY_JOBS
     from wellbeing.appointments.jobs import JOBS as APPOINTMENT_JOBS
     from wellbeing.notify.jobs import JOBS as NOTIFY_JOBS
     from wellbeing.referrals.jobs import JOBS as REFERRAL_JOBS
@@ -59,6 +60,7 @@ def all_jobs() -> tuple[Job, ...]:
         *REPORT_JOBS,
         *RETENTION_JOBS,
         *APPOINTMENT_JOBS,
+        *ACTIVITY_JOBS,
     )
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):

@@ -1,5 +1,6 @@
 """Imports every domain's models so that Base.metadata is complete (Alembic, tests)."""
 
+from wellbeing.activity import models as activity_models
 from wellbeing.appointments import models as appointment_models
 from wellbeing.audit import models as audit_models
 from wellbeing.auth import models as auth_models
@@ -16,6 +17,7 @@ from wellbeing.screening import models as screening_models
 
 __all__ = [
     "Base",
+    "activity_models",
     "appointment_models",
     "audit_models",
     "auth_models",

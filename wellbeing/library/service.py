@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -229,6 +229,11 @@ def read_counts(
         ReadCount(row.article_id, category, code, row.month, row.n)
         for row, category, code in session.execute(query)
     ]
+
+
+def first_read_month(session: Session) -> str | None:
+    """The earliest month with a read counted (YYYY-MM), where the activity report begins."""
+    return session.scalar(select(func.min(ArticleReadCount.month)))
 
 
 def find_article(session: Session, article_id: str) -> Article | None:

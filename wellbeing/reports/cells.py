@@ -40,6 +40,7 @@ class CellSystem:
     reasons: dict[int, Reason] = field(default_factory=dict)
     equations: list[Equation] = field(default_factory=list)
     one_band: list[tuple[int, ...]] = field(default_factory=list)  # other bands of a one-band group
+    means: bool = True  # the last column is a sum of totals published as a mean (screening)
 
     def hide(self, cell: int, reason: Reason) -> None:
         """Hide a published cell, keeping the first reason it was given."""

@@ -32,7 +32,7 @@ def suppress_complementary(system: CellSystem) -> int:
         leaks = find_leaks(system, derived)
         if not leaks:
             for row in range(len(system.published) // system.width):
-                if system.published[row * system.width]:
+                if system.means and system.published[row * system.width]:
                     hide_bare_mean(system, row)  # hiding more never helps the attacker
             return rounds
         search = _Search(system, derived, uses)
