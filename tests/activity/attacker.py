@@ -1,9 +1,10 @@
 """An attacker on released activity tables, written apart from the code it attacks.
 
 It knows what leaders are shown (every released period's shown cells), the unit tree, which
-units nobody is attached to, and every equation a report implies: a unit is its children plus
-its own group, a quarter is its months and a year its quarters (for counts that add up over
-time), referrals opened = crisis + the others, referrals closed = Σ by outcome. It then asks, by
+units' own groups had nobody do anything counted (the few people attached to a unit with
+sub-units can be asked), and every equation a report implies: a unit is its children plus its
+own group, a quarter is its months and a year its quarters (for counts that add up over time),
+referrals opened = crisis + the others, referrals closed = Σ by outcome. It then asks, by
 integer linear programming (scipy's HiGHS), what each protected count can be — a count of 1 to
 k-1 people in any row, own group or unshown column — and whether a group whose referrals all
 closed one way (or were all crises) can be shown to be so. This is stronger than the suppression's
@@ -46,7 +47,6 @@ class Finding:
 
 def attack(
     links: Sequence[tuple[str, str | None]],
-    empty: set[str],
     periods: Sequence[Released],
     k: int,
     *,
@@ -84,8 +84,8 @@ def attack(
                 value = period.shown.get(code, {}).get(name)
                 if value is not None:
                     fixed[var(period.key, f"row:{code}", name)] = float(value)
-                if children[code] and code in empty and not any(period.own.get(code, [])):
-                    fixed[var(period.key, f"own:{code}", name)] = 0.0
+                if children[code] and not any(own_people(period.own.get(code))):
+                    fixed[var(period.key, f"own:{code}", name)] = float(own_value)
         for group in _groups(children):
             for partition in PARTITIONS:
                 parts = [var(period.key, group, part) for part in partition.parts]
@@ -114,6 +114,13 @@ def attack(
                     if solver.maximum(others) < 0.5:
                         findings.append(Finding(period.key, group, f"only {nonzero[0]}", 0))
     return findings
+
+
+def own_people(values: Sequence[int] | None) -> list[int]:
+    """An own group's counts of people (group sessions held are public)."""
+    if values is None:
+        return []
+    return [value for value, column in zip(values, COLUMNS, strict=True) if column.people]
 
 
 def _groups(children: Mapping[str, list[str]]) -> list[str]:

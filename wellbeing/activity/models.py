@@ -18,9 +18,9 @@ class ActivityRelease(Base):
     """The protected activity table of one period, over the whole unit tree, stored once.
 
     ``cells`` holds what leaders see: each unit's shown values and ``null`` for hidden ones.
-    ``counts`` (sealed) holds the own-group counts, the units nobody was attached to and each
-    hidden cell's reason: the reasons for the data protection officer, the counts so that the
-    quarter and the year are computed from exactly what their months were.
+    ``counts`` (sealed) holds the own-group counts and each hidden cell's reason: the reasons
+    for the data protection officer, the counts so that the quarter and the year are computed
+    from exactly what their months were.
     """
 
     __tablename__ = "activity_releases"

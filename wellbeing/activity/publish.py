@@ -35,7 +35,6 @@ from wellbeing.core.clock import utcnow
 from wellbeing.core.db import Database
 from wellbeing.groups.counts import first_group_at, group_counts
 from wellbeing.library.service import first_read_month, read_counts
-from wellbeing.org.models import User
 from wellbeing.referrals.counts import first_referral_at, referral_counts
 from wellbeing.reports.activity import ActivityTable, PeriodCounts, protect_activity
 from wellbeing.reports.aggregate import UnitNode, load_units, tree_hash
@@ -72,7 +71,7 @@ def periods_to_release(session: Session, k: int, today: date) -> list[Period]:
     query = select(ActivityRelease.period_kind, ActivityRelease.period_start).where(
         ActivityRelease.k == k
     )
-    done = set(session.execute(query).tuples())
+    done = {(kind, start) for kind, start in session.execute(query)}
     return [
         period
         for period in ended_periods(first, today, RELEASE_DELAY)
@@ -116,7 +115,7 @@ def publish_period(session: Session, period: Period, k: int) -> ActivityRelease 
             release = stored[part]
             assert release is not None  # noqa: S101 - checked above
             _add_additive(own, release.counts["own"])
-        counts = [_period_counts(period, own, _empty_units(session, units))]
+        counts = [_period_counts(period, own)]
         counts += [_frozen(part, stored[part]) for part in parts]
         links = [(unit.code, unit.parent) for unit in units]
         table, withheld = protect_activity(links, COLUMNS, PARTITIONS, counts, k), None
@@ -128,7 +127,6 @@ def publish_period(session: Session, period: Period, k: int) -> ActivityRelease 
         cells=_encode(table, _medians(table, hours, k), withheld),
         counts={
             "own": own,
-            "empty": sorted(_empty_units(session, units)),
             "reasons": [[unit, column, why.value] for (unit, column), why in table.reasons.items()],
         },
     )
@@ -183,15 +181,9 @@ def _add_additive(own: dict[str, list[int]], part: dict[str, list[int]]) -> None
                 own[code][i] += values[i]
 
 
-def _empty_units(session: Session, units: Sequence[UnitNode]) -> set[str]:
-    """Units nobody is attached to directly (the organisation chart says so)."""
-    staffed = set(session.scalars(select(User.unit_id).where(User.active.is_(True)).distinct()))
-    return {unit.code for unit in units if unit.id not in staffed}
-
-
-def _period_counts(period: Period, own: dict[str, list[int]], empty: set[str]) -> PeriodCounts:
+def _period_counts(period: Period, own: dict[str, list[int]]) -> PeriodCounts:
     parts = tuple(part.key for part in period.parts())
-    return PeriodCounts(period.key, own, frozenset(empty), parts, None)
+    return PeriodCounts(period.key, own, parts, None)
 
 
 def _frozen(period: Period, release: ActivityRelease | None) -> PeriodCounts:
@@ -199,7 +191,7 @@ def _frozen(period: Period, release: ActivityRelease | None) -> PeriodCounts:
     counts = release.counts
     shown = {row["unit"]: row["cells"] for row in release.cells["rows"]}
     parts = tuple(part.key for part in period.parts())
-    return PeriodCounts(period.key, counts["own"], frozenset(counts["empty"]), parts, shown)
+    return PeriodCounts(period.key, counts["own"], parts, shown)
 
 
 def _withheld(units: Sequence[UnitNode], k: int) -> ActivityTable:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,6 +69,20 @@ def activity_report(session: Session, unit: str, period: Period, k: int) -> Acti
     if not rows:
         return None
     return ActivityReport(unit, period, release.k, tuple(rows), release.cells.get("withheld"))
+
+
+def activity_data(report: ActivityReport) -> dict[str, Any]:
+    """The API's shape: the unit's own row as cells; a hidden cell is ``null`` and suppressed
+    (no reason). Unit codes, dates and counts only: no person, id of a person or note."""
+    return {
+        "unit": report.unit,
+        "from": report.period.start.isoformat(),
+        "to": report.period.end.isoformat(),
+        "cells": [
+            {"measure": measure, "value": value, "suppressed": value is None}
+            for measure, value in report.own.values.items()
+        ],
+    }
 
 
 def released_periods(session: Session, k: int) -> list[Period]:

@@ -1,4 +1,5 @@
-"""Reports API: waves the caller sees, a unit's protected report, its trend, PDF and CSV.
+"""Reports API: waves the caller sees, a unit's protected report, its trend, PDF and CSV; the
+station's activity in a released calendar period, as JSON, PDF and CSV.
 
 Leaders (within their scope) and supervisors only; a unit outside the caller's scope is a 404,
 as is an unknown wave; a malformed parameter is a 422. Every hidden value is null, one neutral
@@ -10,7 +11,15 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from wellbeing.activity.report import activity_data
 from wellbeing.auth.access import roles
+from wellbeing.faces.reports.activity import activity_download
+from wellbeing.faces.reports.activity_request import (
+    PeriodMissing,
+    load_activity,
+    not_released,
+    required_period,
+)
 from wellbeing.faces.reports.common import (
     bad_parameter,
     int_parameter,
@@ -70,3 +79,33 @@ def unit_pdf(code: str) -> ResponseReturnValue:
 def unit_csv(code: str) -> ResponseReturnValue:
     """The report of ``?wave=`` as CSV (audited)."""
     return download(report_user(), load_unit(code), "csv")
+
+
+@bp.get("/units/<code>/activity")
+@roles(Role.LEADER, Role.SUPERVISOR)
+def unit_activity_json(code: str) -> ResponseReturnValue:
+    """The unit's activity in ``?from=&to=`` (one whole calendar month, quarter or year)."""
+    unit = load_unit(code)
+    return jsonify(activity_data(load_activity(unit, required_period())))
+
+
+@bp.get("/units/<code>/activity.pdf")
+@roles(Role.LEADER, Role.SUPERVISOR)
+def unit_activity_pdf(code: str) -> ResponseReturnValue:
+    """The activity figure sheet as PDF (``?from=&to=``, default the newest period; audited)."""
+    return _activity_file(code, "pdf")
+
+
+@bp.get("/units/<code>/activity.csv")
+@roles(Role.LEADER, Role.SUPERVISOR)
+def unit_activity_csv(code: str) -> ResponseReturnValue:
+    """The activity figures as CSV (``?from=&to=``, default the newest period; audited)."""
+    return _activity_file(code, "csv")
+
+
+def _activity_file(code: str, kind: str) -> ResponseReturnValue:
+    unit = load_unit(code)
+    try:
+        return activity_download(report_user(), unit, kind)
+    except PeriodMissing:  # nothing released yet
+        raise not_released() from None

@@ -33,8 +33,11 @@ Rules (the screening reports', per count of people or of their contacts)
   must never learn that the other parts are all 0;
 * counts that are not about people (group sessions held, announced to the whole unit anyway)
   are shown as they are;
-* an own group of a unit nobody is attached to, with nothing in it, is known to be 0 (the
-  organisation chart tells).
+* an own group in which nobody did anything the report counts (every count of people 0) is
+  taken as known to be so: the people attached to a unit with sub-units are few and known by
+  name (the station's staff, a leadership team), and a leader can simply ask them; so
+  ``unit - Σ children`` is no safe unknown when it is 0.
+  (The screening reports take an own group without results as known the same way.)
 """
 
 from __future__ import annotations
@@ -76,7 +79,6 @@ class PeriodCounts:
 
     key: str
     own: Mapping[str, Sequence[int]]  # unit code -> values per column (a missing unit: zeros)
-    empty: frozenset[str] = frozenset()  # units nobody is attached to directly
     parts: tuple[str, ...] = ()  # keys of the periods it is the sum of
     released: Released | None = None  # None: this is the period being released
 
@@ -190,7 +192,7 @@ class _Layout:
             self.system.values[first : first + width] = values
             is_row = offset < len(codes)
             node = offset if is_row else self.parents[offset - len(codes)]
-            if not is_row and codes[node] in period.empty and not any(values):
+            if not is_row and self._inactive(values):  # known (see the module docstring)
                 self.system.background[first : first + width] = [True] * width
                 continue
             self._classify(first, values)
@@ -198,6 +200,10 @@ class _Layout:
                 self._freeze(first, values, period.released.get(codes[node], {}), codes[node])
             elif is_row:
                 self._show(first, values)
+
+    def _inactive(self, values: Sequence[float]) -> bool:
+        """No count of people in the group: nobody in it did anything the report counts."""
+        return not any(values[i] for i, column in enumerate(self.columns) if column.people)
 
     def _classify(self, first: int, values: Sequence[float]) -> None:
         system = self.system

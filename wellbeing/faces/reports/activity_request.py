@@ -48,6 +48,15 @@ def requested_period() -> Period:
         raise ApiError(422, "invalid", message, field="from") from None
 
 
+def required_period() -> Period:
+    """`requested_period`, with ``from``/``to`` required (the API): 422 naming ``from``."""
+    try:
+        return requested_period()
+    except PeriodMissing:
+        message = _("Parameter %(name)s is required.", name="from")
+        raise ApiError(422, "invalid", message, field="from") from None
+
+
 def _date_parameter(name: str, raw: str | None) -> date:
     if not raw:
         raise ApiError(422, "invalid", _("Parameter %(name)s is required.", name=name), field=name)
@@ -69,13 +78,18 @@ def load_activity(unit: Unit, period: Period) -> ActivityReport:
     """The unit's slice of the period's release; 409 ``not_released`` when there is none."""
     report = activity_report(db(), unit.code, period, settings().report_min_cell)
     if report is None:
-        message = _(
-            "The figures for this period are not released yet: each month, quarter and year "
-            "is released %(days)d days after it ends.",
-            days=RELEASE_DELAY.days,
-        )
-        raise ApiError(409, "not_released", message)
+        raise not_released()
     return report
+
+
+def not_released() -> ApiError:
+    """409 ``not_released``: the period (or any period) has no release yet."""
+    message = _(
+        "The figures for this period are not released yet: each month, quarter and year "
+        "is released %(days)d days after it ends.",
+        days=RELEASE_DELAY.days,
+    )
+    return ApiError(409, "not_released", message)
 
 
 def audit_activity_download(user: User, report: ActivityReport, kind: str) -> None:
