@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.activity.conftest import at
@@ -185,3 +186,16 @@ def test_what_is_stored_names_no_person_and_seals_the_counts(
         select(AuditEntry).where(AuditEntry.action == "activity.released")
     ).one()
     assert set(entry.detail) == {"period", "k", "hidden"}
+
+
+def test_period_keys() -> None:
+    from wellbeing.activity.periods import PeriodError, period_of_key
+
+    assert period_of_key("2026-03") == MARCH
+    assert period_of_key("2026-Q1") == Q1
+    assert period_of_key("2026") == Period(date(2026, 1, 1), Kind.YEAR)
+    for key in (MARCH, Q1, Period(date(2026, 1, 1), Kind.YEAR)):
+        assert period_of_key(key.key) == key
+    for bad in ("2026-13", "2026-Q5", "26", "2026-3", ""):
+        with pytest.raises(PeriodError):
+            period_of_key(bad)

@@ -97,6 +97,20 @@ def parse_period(first: date, last: date) -> Period:
     raise PeriodError("from and to must span one whole calendar month, quarter or year")
 
 
+def period_of_key(key: str) -> Period:
+    """The period of a key: ``2026-03``, ``2026-Q1`` or ``2026``."""
+    try:
+        if len(key) == 4:
+            return Period(date(int(key), 1, 1), Kind.YEAR)
+        if len(key) == 7 and key[5] == "Q" and key[6] in "1234":
+            return Period(date(int(key[:4]), (int(key[6]) - 1) * 3 + 1, 1), Kind.QUARTER)
+        if len(key) == 7 and key[4] == "-":
+            return Period(date(int(key[:4]), int(key[5:]), 1), Kind.MONTH)
+    except ValueError:
+        pass
+    raise PeriodError(f"{key!r} is not a period: use 2026-03, 2026-Q1 or 2026")
+
+
 def ended_periods(first_month: date, today: date, delay: timedelta) -> list[Period]:
     """Every period from ``first_month`` on that ended at least ``delay`` before ``today``:
     months, then quarters, then years, each list oldest first (parts before what holds them)."""

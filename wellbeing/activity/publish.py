@@ -259,3 +259,22 @@ def _audit(session: Session, period: Period, release: ActivityRelease) -> None:
         target_id=release.id,
         detail={"period": period.key, "k": release.k, "hidden": hidden},
     )
+
+
+def read_activity_reasons(
+    session: Session, period: Period, k: int
+) -> list[tuple[str, str, str]] | None:
+    """The sealed reasons of a released period's hidden figures, for the data protection
+    officer, audited as ``activity.reasons_read``; None when the period is not released."""
+    release = _find(session, period, k)
+    if release is None:
+        return None
+    audit(
+        session,
+        actor=None,
+        action="activity.reasons_read",
+        target_type="activity_release",
+        target_id=release.id,
+        detail={"period": period.key},
+    )
+    return [(unit, column, why) for unit, column, why in release.counts["reasons"]]
