@@ -226,3 +226,4 @@ def test_random_quarters_give_nothing_away_to_subtraction(
     released = [release(key, own, links=SMALL_TREE) for key, own in months.items()]
     quarter = release("2026-Q1", quarter_of(months), released, tuple(months), SMALL_TREE)
     assert attack(SMALL_TREE, seen(*released, quarter), K, exact=False) == []
+    assert attack(SMALL_TREE, seen(*released, quarter), K) == []

@@ -46,6 +46,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from wellbeing.reports.cells import CellSystem, Tree, subtree_values
+from wellbeing.reports.exact import exact_leaks
 from wellbeing.reports.reasons import Reason
 from wellbeing.reports.suppression import suppress_complementary
 from wellbeing.reports.tree import DisclosureError, build_tree
@@ -120,6 +121,10 @@ def protect_activity(
     layout = _Layout(tree, columns, partitions, periods, k)
     layout.build()
     rounds = suppress_complementary(layout.system)
+    while leaks := exact_leaks(layout.system):  # what linear algebra still pins down
+        rounds += 1
+        for leak in leaks:
+            layout.block(leak)
     return layout.result(rounds)
 
 
@@ -278,6 +283,40 @@ class _Layout:
                 if self.system.values[total] != sum(self.system.values[p] for p in parts):
                     raise DisclosureError(f"period {key!r}: {column.name} is not its parts' sum")
                 equations.append((total, parts))
+
+    def block(self, leak: int) -> None:
+        """Hide one more cell of the period being released against a leak found by linear
+        algebra: in the leaking column (or its partition), the unit's row first, then its
+        parent's, its siblings', its children's, then any; the smallest non-zero value first."""
+        system, width = self.system, self.width
+        column = self.columns[leak % width].name
+        family = {column}
+        for partition in self.partitions:
+            if column == partition.total or column in partition.parts:
+                family |= {partition.total, *partition.parts}
+        group = (leak // width) % (len(self.tree.codes) + len(self.parents))
+        node = group if group < len(self.tree.codes) else self.parents[group - len(self.tree.codes)]
+        parent = self.tree.parents[node]
+        near = [node]
+        if parent is not None:
+            near += [parent, *self.tree.children[parent]]
+        near += list(self.tree.children[node])
+        target = next(period.key for period in self.periods if period.released is None)
+        everyone = range(len(self.tree.codes))
+        for nodes, names in ((near, family), (everyone, family), (everyone, set(self.index))):
+            cells = [
+                self.cell(target, row, name)
+                for row in nodes
+                for name in sorted(names)
+                if system.shown[self.cell(target, row, name)]
+            ]
+            if cells:
+                chosen = min(
+                    cells, key=lambda cell: (system.values[cell] == 0, system.values[cell])
+                )
+                system.hide(chosen, Reason.PROTECTS_OTHER)
+                return
+        raise DisclosureError("no shown cell is left to hide")  # a fully hidden period is safe
 
     def result(self, rounds: int) -> ActivityTable:
         """The released period's published cells and the reasons of its hidden ones."""
