@@ -57,6 +57,14 @@ WEB: list[tuple[str, str, dict[str, str], tuple[int, ...]]] = [
         {"counsellor": "c2"},
         (403, 403, 403, 302, 404, 403, 403, 401),
     ),
+    ("GET", "/referrals/{held}/book", {}, (403, 200, 404, 200, 404, 403, 403, 302)),
+    # booking needs one of the caller's own slots: none is named here (the form again, 422)
+    (
+        "POST",
+        "/referrals/{held}/book",
+        {"slot_id": "none"},
+        (403, 422, 404, 422, 404, 403, 403, 401),
+    ),
     ("GET", "/referrals/supervision", {}, (403, 403, 403, 200, 200, 403, 403, 302)),
     ("GET", "/referrals/break-glass", {}, (403, 403, 403, 200, 200, 403, 403, 302)),
     (

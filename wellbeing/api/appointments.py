@@ -30,12 +30,11 @@ from wellbeing.appointments.input import (
 from wellbeing.appointments.models import Appointment, Slot
 from wellbeing.appointments.permissions import (
     STAFF,
-    holds_slot,
     is_staff,
     may_book,
+    may_move_to,
     may_record_outcome,
     may_see,
-    slot_covers,
 )
 from wellbeing.appointments.reading import read_appointment
 from wellbeing.auth.access import roles
@@ -136,11 +135,7 @@ def reschedule(appointment_id: str) -> ResponseReturnValue:
     """Move to another open slot: {"slot_id"}; 409 `slot_taken` if it is not free."""
     user, appointment = caller(), _load(appointment_id)
     slot = _slot(json_body().get("slot_id"))
-    if user.id == appointment.officer_id:
-        allowed = may_book(user, slot)
-    else:
-        allowed = holds_slot(user, slot) and slot_covers(slot, appointment.officer)
-    if not allowed:
+    if not may_move_to(user, appointment, slot):
         raise _invalid("slot_id")
     done = _act(lambda: booking.reschedule(db(), user, appointment, slot))
     return jsonify(appointment_json(done))

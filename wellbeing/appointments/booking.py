@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from wellbeing.appointments.errors import InvalidInput, SlotTaken, WrongState
 from wellbeing.appointments.models import Appointment, CancelReason, Slot, SlotStatus, Status
-from wellbeing.appointments.permissions import holds_slot, slot_covers
+from wellbeing.appointments.permissions import may_offer
 from wellbeing.appointments.reminders import notify_cancelled
 from wellbeing.audit.service import record as audit
 from wellbeing.core.clock import utcnow
@@ -76,7 +76,7 @@ def book_for_referral(
     through the referrals service, in the same transaction.
     """
     officer = referral.officer
-    if not holds_slot(counsellor, slot) or not slot_covers(slot, officer):
+    if not may_offer(counsellor, slot, officer):
         raise InvalidInput("slot_id", "the slot must be yours and serve the officer's unit")
     appointment = book(session, officer, slot, None, booked_by=counsellor, referral=referral)
     referrals.record_contact(session, referral, counsellor, reached=True, note=CONTACT_NOTE)

@@ -4,6 +4,8 @@
   the officer's unit or one of its ancestors) and only their own appointments.
 - A counsellor or supervisor publishes slots for a unit their grant is scoped to and sees only
   their own slots and the appointments on them; to anyone else an appointment does not exist.
+- A booking moves, for the officer, to a slot they may book; for the slot's counsellor, to
+  another of their own slots covering the officer's unit (staff book for an officer only so).
 - Only the slot's counsellor records the outcome.
 """
 
@@ -43,6 +45,19 @@ def may_book(user: User, slot: Slot) -> bool:
 def holds_slot(user: User, slot: Slot) -> bool:
     """The slot's own counsellor."""
     return slot.counsellor_id == user.id
+
+
+def may_offer(user: User, slot: Slot, officer: User) -> bool:
+    """Staff book for an officer (or move their booking) only to their own slot at a station
+    covering the officer's unit."""
+    return holds_slot(user, slot) and slot_covers(slot, officer)
+
+
+def may_move_to(user: User, appointment: Appointment, slot: Slot) -> bool:
+    """The officer to a slot they may book; the slot's counsellor to one they may offer."""
+    if user.id == appointment.officer_id:
+        return may_book(user, slot)
+    return may_offer(user, slot, appointment.officer)
 
 
 def may_see(user: User, appointment: Appointment) -> bool:

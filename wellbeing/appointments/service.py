@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from wellbeing.appointments.errors import InvalidInput
 from wellbeing.appointments.input import SlotRequest
 from wellbeing.appointments.models import Appointment, Slot, SlotStatus, Status
-from wellbeing.appointments.permissions import stations_of
+from wellbeing.appointments.permissions import may_move_to, stations_of
 from wellbeing.audit.service import record as audit
 from wellbeing.org.models import Unit, User
 
@@ -70,18 +70,42 @@ def find_appointment(session: Session, appointment_id: str) -> Appointment | Non
 
 def open_slots_for(session: Session, officer: User, now: datetime) -> list[Slot]:
     """Open future slots of the stations covering the officer's unit, soonest first."""
+    query = _open_covering(officer, now).where(Slot.counsellor_id != officer.id)
+    return list(session.scalars(query))
+
+
+def open_slots_offered_by(
+    session: Session, counsellor: User, officer: User, now: datetime
+) -> list[Slot]:
+    """The counsellor's own open future slots at stations covering the officer's unit, soonest
+    first: the times they may book for the officer or move the officer's booking to."""
+    query = _open_covering(officer, now).where(Slot.counsellor_id == counsellor.id)
+    return list(session.scalars(query))
+
+
+def slots_to_move_to(
+    session: Session, user: User, appointment: Appointment, now: datetime
+) -> list[Slot]:
+    """The open future slots this user may move the booking to (`permissions.may_move_to`):
+    the officer's bookable times, or the slot's counsellor's own times covering the officer."""
+    if user.id == appointment.officer_id:
+        slots = open_slots_for(session, user, now)
+    else:
+        slots = open_slots_offered_by(session, user, appointment.officer, now)
+    return [slot for slot in slots if may_move_to(user, appointment, slot)]
+
+
+def _open_covering(officer: User, now: datetime) -> Select[Slot]:
     ancestors = [int(part) for part in officer.unit.path.strip("/").split("/") if part]
-    query = (
+    return (
         select(Slot)
         .where(
             Slot.status == SlotStatus.OPEN.value,
             Slot.starts_at > now,
             Slot.unit_id.in_(ancestors),
-            Slot.counsellor_id != officer.id,
         )
         .order_by(Slot.starts_at, Slot.id)
     )
-    return list(session.scalars(query))
 
 
 def slots_of(

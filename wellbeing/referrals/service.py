@@ -259,8 +259,13 @@ def reassign(session: Session, referral: Referral, supervisor: User, counsellor:
     return referral
 
 
+def is_working(referral: Referral) -> bool:
+    """Whether the referral is held and not closed: contacts, notes, bookings and closing."""
+    return referral.status in {Status.CLAIMED.value, Status.CONTACTED.value}
+
+
 def _require_working(referral: Referral) -> None:
-    if referral.status not in {Status.CLAIMED.value, Status.CONTACTED.value}:
+    if not is_working(referral):
         raise WrongState(referral.status)
 
 

@@ -1,9 +1,11 @@
-"""Counsellor and supervisor pages: the queue, one referral, supervision and break-glass.
+"""Counsellor and supervisor pages: the queue, one referral, booking a counselling session from
+it, supervision and break-glass.
 
 Importing the package registers every view on `bp`.
 """
 
 from wellbeing.web.referrals import (  # noqa: F401 - imported to register their routes
+    booking_views,
     break_glass_views,
     case_views,
     queue_views,

@@ -13,7 +13,7 @@ from wellbeing.faces.context import current_user, db
 from wellbeing.org.models import Role, User
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Referral
-from wellbeing.referrals.permissions import may_see
+from wellbeing.referrals.permissions import may_see, may_work
 from wellbeing.referrals.service import find_referral
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
@@ -45,6 +45,15 @@ def load_referral(referral_id: str) -> Referral:
     referral = find_referral(db(), referral_id)
     if referral is None or not may_see(current_staff(), referral):
         abort(404)
+    return referral
+
+
+def load_workable(referral_id: str) -> Referral:
+    """The referral, if the caller may work it: out of sight 404; in sight but held by another
+    counsellor 403 (only the holder or a supervisor in scope may write)."""
+    referral = load_referral(referral_id)
+    if not may_work(current_staff(), referral):
+        abort(403)
     return referral
 
 

@@ -19,7 +19,14 @@ from wellbeing.referrals import reading, service
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Outcome, Referral
 from wellbeing.referrals.permissions import may_reassign, may_work
-from wellbeing.web.referrals.blueprint import STAFF, back_to, bp, current_staff, load_referral
+from wellbeing.web.referrals.blueprint import (
+    STAFF,
+    back_to,
+    bp,
+    current_staff,
+    load_referral,
+    load_workable,
+)
 from wellbeing.web.referrals.charts import trend_charts
 
 NOTE_MAX = 5000
@@ -57,7 +64,7 @@ def detail(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def record_contact(referral_id: str) -> ResponseReturnValue:
     """A contact attempt: reached yes/no and a note."""
-    user, referral = current_staff(), _workable(referral_id)
+    user, referral = current_staff(), load_workable(referral_id)
     reached = request.form.get("reached")
     note = request.form.get("note", "")
     if reached not in {"yes", "no"} or len(note) > NOTE_MAX:
@@ -74,7 +81,7 @@ def record_contact(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def add_note(referral_id: str) -> ResponseReturnValue:
     """A case note."""
-    user, referral = current_staff(), _workable(referral_id)
+    user, referral = current_staff(), load_workable(referral_id)
     note = request.form.get("note", "")
     if not note.strip() or len(note) > NOTE_MAX:
         flash(_("Please write a note (at most 5000 characters)."))
@@ -86,7 +93,7 @@ def add_note(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def close(referral_id: str) -> ResponseReturnValue:
     """Close with an outcome and a note."""
-    user, referral = current_staff(), _workable(referral_id)
+    user, referral = current_staff(), load_workable(referral_id)
     outcome, note = request.form.get("outcome", ""), request.form.get("note", "")
     if outcome not in {o.value for o in Outcome} or not note.strip() or len(note) > NOTE_MAX:
         flash(_("Closing needs an outcome and a note."))
@@ -122,14 +129,6 @@ def reassign(referral_id: str) -> ResponseReturnValue:
         lambda: service.reassign(db(), referral, user, target),
         _("Reassigned to %(name)s.", name=target.display_name),
     )
-
-
-def _workable(referral_id: str) -> Referral:
-    """Only the holder or a supervisor in scope may write; others in scope read only (403)."""
-    referral = load_referral(referral_id)
-    if not may_work(current_staff(), referral):
-        abort(403)
-    return referral
 
 
 def _act(referral: Referral, step: Callable[[], Referral], done: str) -> ResponseReturnValue:
