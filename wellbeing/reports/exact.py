@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import linprog  # type: ignore[import-untyped,unused-ignore]
 from scipy.sparse import csr_array  # type: ignore[import-untyped,unused-ignore]
 
-from wellbeing.reports.cells import CellSystem
+from wellbeing.reports.cells import CellSystem, equations_by_cell
 
 _EPS = 1e-7
 MAX_PUSHES = 8  # rounds of bulk clearing before cells are asked about one by one
@@ -38,12 +38,16 @@ def exact_leaks(system: CellSystem) -> list[int]:
     programs.
     """
     known = system.known()
+    uses = equations_by_cell(system)
     leaks: set[int] = set()
-    for component in _components(system):
-        problem = _Problem(system, component, known)
-        cells = [c for c in component if system.protected[c] and not known[c]]
-        groups = [others for others in system.one_band if others[0] in problem.members]
-        cells, groups = _clear_in_bulk(problem, cells, groups)
+    for component in _components(system, known):
+        problem = _Problem(system, component, uses)
+        cells = [c for c in component if system.protected[c]]
+        groups = [
+            others for others in system.one_band if any(cell in problem.members for cell in others)
+        ]
+        if len(cells) + len(groups) > 2:  # else asking one by one is as quick
+            cells, groups = _clear_in_bulk(problem, cells, groups)
         leaks.update(cell for cell in cells if problem.pinned(cell))
         leaks.update(others[0] for others in groups if problem.all_zero(others))
     return sorted(leaks)
@@ -77,8 +81,9 @@ def _clear_in_bulk(
     return cells, groups
 
 
-def _components(system: CellSystem) -> list[list[int]]:
-    """Cells linked by equations, each group of linked cells once (union-find)."""
+def _components(system: CellSystem, known: Sequence[bool]) -> list[list[int]]:
+    """Unknown cells linked by equations (known cells are constants, so they link nothing),
+    each group of linked cells once (union-find); only groups holding a question are kept."""
     parent = list(range(len(system.values)))
 
     def root(cell: int) -> int:
@@ -88,18 +93,15 @@ def _components(system: CellSystem) -> list[list[int]]:
         return cell
 
     for total, parts in system.equations:
-        for part in parts:
-            a, b = root(total), root(part)
+        unknown = [cell for cell in (total, *parts) if not known[cell]]
+        for cell in unknown[1:]:
+            a, b = root(unknown[0]), root(cell)
             if a != b:
                 parent[a] = b
     groups: dict[int, list[int]] = {}
-    for total, parts in system.equations:
-        for cell in (total, *parts):
-            groups.setdefault(root(cell), [])
     for cell in range(len(system.values)):
-        found = groups.get(root(cell))
-        if found is not None:
-            found.append(cell)
+        if not known[cell]:
+            groups.setdefault(root(cell), []).append(cell)
     one_band = {cell for others in system.one_band for cell in others}
     return [
         cells
@@ -112,18 +114,19 @@ class _Problem:
     """One component: its unknown cells as variables, its equations with known cells moved to
     the right-hand side."""
 
-    def __init__(self, system: CellSystem, component: Sequence[int], known: Sequence[bool]) -> None:
-        members = self.members = set(component)
-        unknown = [cell for cell in component if not known[cell]]
+    def __init__(
+        self, system: CellSystem, component: Sequence[int], uses: Sequence[Sequence[int]]
+    ) -> None:
+        self.members = set(component)  # unknown cells only
+        unknown = list(component)
         self.index = {cell: i for i, cell in enumerate(unknown)}
         self.values = system.values
         rows: list[int] = []
         columns: list[int] = []
         data: list[float] = []
         rhs: list[float] = []
-        for total, parts in system.equations:
-            if total not in members:
-                continue
+        for equation in sorted({index for cell in component for index in uses[cell]}):
+            total, parts = system.equations[equation]
             row = len(rhs)
             constant = 0.0
             for cell, sign in ((total, 1.0), *((part, -1.0) for part in parts)):
