@@ -24,7 +24,7 @@ import re
 import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from tests.conftest import TEST_PASSWORD, TEST_SECRET
+from wellbeing.activity.periods import Kind, Period
+from wellbeing.activity.publish import publish_period
 from wellbeing.app import create_app
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.passwords import hash_password
@@ -362,8 +364,11 @@ class World:
         )
         campaigns.open_due_waves(self.session, now)
         campaigns.expire_and_close(self.session, now)  # the past campaign's wave closes
+        k = self.app.extensions["wellbeing.settings"].report_min_cell
+        publish_period(self.session, ACTIVITY_MONTH, k)  # a released month of activity
         self.session.flush()
         self.placeholders = {
+            "activity": f"from={ACTIVITY_MONTH.start}&to={ACTIVITY_MONTH.end}",
             "campaign": current.id,
             "past_campaign": past.id,
             "wave": past.waves[0].id,
@@ -377,6 +382,9 @@ class World:
     def fill(self, text: str) -> str:
         """A query or body text with {placeholders} filled."""
         return text.format(**self.values()) if "{" in text else text
+
+
+ACTIVITY_MONTH = Period(date(2026, 1, 1), Kind.MONTH)
 
 
 def sign_in(world: World, client: FlaskClient, api: bool) -> dict[str, str]:

@@ -165,3 +165,15 @@ def test_downloads_through_the_api_are_audited(client, db_session, released, lea
     ).all()
     assert sorted(entry.detail["format"] for entry in entries) == ["csv", "pdf"]
     assert {entry.detail["period"] for entry in entries} == {"2026-03"}
+
+
+def test_a_unit_added_after_the_release_has_no_figures_for_the_period(
+    client, db_session, released, leader
+) -> None:
+    from wellbeing.org import service as org_service
+
+    org_service.add_unit(db_session, "ST1-T9", "新组建队", "New team", "ST1")
+    db_session.flush()
+    response = client.get(f"/api/v1/reports/units/ST1-T9/activity?{MARCH}", headers=leader)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"

@@ -199,3 +199,20 @@ def test_period_keys() -> None:
     for bad in ("2026-13", "2026-Q5", "26", "2026-3", ""):
         with pytest.raises(PeriodError):
             period_of_key(bad)
+
+
+def test_a_history_starting_mid_quarter_still_releases_its_quarter_and_year(
+    db_session, activity, officers
+) -> None:
+    """The first activity in June: every month from January is released (empty ones as zeros),
+    so Q2 and the year 2026 have all their months and are released in turn."""
+    officer = officers("ST1-T1", 1)[0]
+    activity.counselled(officer, at(2026, 6, 15))
+    pending = periods_to_release(db_session, K, date(2027, 2, 1))
+    keys = [period.key for period in pending]
+    assert keys[:3] == ["2026-01", "2026-02", "2026-03"]
+    assert "2026-Q2" in keys
+    assert "2026" in keys
+    for period in pending:
+        publish_period(db_session, period, K)
+    assert periods_to_release(db_session, K, date(2027, 2, 1)) == []

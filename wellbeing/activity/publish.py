@@ -63,11 +63,13 @@ def release_pending_periods(
 
 
 def periods_to_release(session: Session, k: int, today: date) -> list[Period]:
-    """Periods ended ``RELEASE_DELAY`` before today, from the first month with any activity,
-    not yet released at this threshold: months, then quarters, then years."""
+    """Periods ended ``RELEASE_DELAY`` before today, from January of the first year with any
+    activity (so every quarter and year has all its months), not yet released at this
+    threshold: months, then quarters, then years."""
     first = first_activity_month(session)
     if first is None:
         return []
+    first = first.replace(month=1)
     query = select(ActivityRelease.period_kind, ActivityRelease.period_start).where(
         ActivityRelease.k == k
     )

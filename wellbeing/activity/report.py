@@ -85,6 +85,16 @@ def activity_data(report: ActivityReport) -> dict[str, Any]:
     }
 
 
+def is_released(session: Session, period: Period, k: int) -> bool:
+    """Whether the period has a release at this threshold."""
+    query = select(ActivityRelease.id).where(
+        ActivityRelease.period_kind == period.kind.value,
+        ActivityRelease.period_start == period.start,
+        ActivityRelease.k == k,
+    )
+    return session.scalar(query) is not None
+
+
 def released_periods(session: Session, k: int) -> list[Period]:
     """Every released period at this threshold, newest first (months before the quarter and
     year that end with them)."""

@@ -34,6 +34,18 @@ def create_demo_history(session: Session) -> bool:
     return created
 
 
+def release_demo_activity(session: Session) -> int:
+    """Release every ended period of the demo's activity (what the activity job would store
+    within the hour); how many were released."""
+    from wellbeing.activity.publish import periods_to_release, publish_period
+
+    settings = load_settings()
+    set_active_keyring(select_provider(settings.effective_keyring_path).load())
+    k = settings.report_min_cell
+    pending = periods_to_release(session, k, utcnow().date())
+    return sum(publish_period(session, period, k) is not None for period in pending)
+
+
 @click.command()
 @click.option("--serve", "then_serve", is_flag=True, help="start the service afterwards")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -55,6 +67,9 @@ def demo(then_serve: bool, host: str, port: int) -> None:
     with database.transaction() as session:
         created = create_demo_services(session, utcnow())
     click.echo("  created" if created else "  already present")
+    with database.transaction() as session:
+        released = release_demo_activity(session)
+    click.echo(f"  activity periods released: {released}")
     database.engine.dispose()
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for login in logins:

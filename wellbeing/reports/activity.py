@@ -4,7 +4,9 @@ The activity report (wellbeing.activity) publishes, per unit subtree and calenda
 such as counselling sessions held or referrals opened. It gets the screening reports' protection
 (disclosure.py) from the same machinery: a grid of cells tied by additive equations (cells.py),
 primary suppression, then complementary suppression against the same attacker (attack.py,
-suppression.py) until it learns nothing protected.
+suppression.py) until it learns nothing protected; then linear programming (exact.py) asks what
+a solver combining every equation could still pin down, and one more cell of the new period is
+hidden per finding until nothing is.
 
 Cells and equations
 -------------------

@@ -3,7 +3,8 @@
 Load, check, act: the unit must be in the caller's report scope (else 404, as for screening
 reports); ``from``/``to`` must be ISO dates spanning one whole calendar month, quarter or year
 (else 422 naming the parameter); the period must be released (else 409 ``not_released``: it is
-released a week after it ends). Nothing here counts or computes: it slices a stored release.
+released a week after it ends; a unit added since the period was released has no figures for
+it: 404). Nothing here counts or computes: it slices a stored release.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from flask_babel import gettext as _
 
 from wellbeing.activity.periods import Period, PeriodError, parse_period
 from wellbeing.activity.publish import RELEASE_DELAY
-from wellbeing.activity.report import ActivityReport, activity_report, released_periods
+from wellbeing.activity.report import (
+    ActivityReport,
+    activity_report,
+    is_released,
+    released_periods,
+)
 from wellbeing.audit.service import record
 from wellbeing.faces.context import db, settings
 from wellbeing.faces.errors import ApiError
@@ -76,10 +82,14 @@ def periods() -> list[Period]:
 
 def load_activity(unit: Unit, period: Period) -> ActivityReport:
     """The unit's slice of the period's release; 409 ``not_released`` when there is none."""
-    report = activity_report(db(), unit.code, period, settings().report_min_cell)
-    if report is None:
-        raise not_released()
-    return report
+    k = settings().report_min_cell
+    report = activity_report(db(), unit.code, period, k)
+    if report is not None:
+        return report
+    if is_released(db(), period, k):  # released over a tree the unit was not yet part of
+        message = _("This unit did not exist yet in that period: it has no figures for it.")
+        raise ApiError(404, "not_found", message)
+    raise not_released()
 
 
 def not_released() -> ApiError:

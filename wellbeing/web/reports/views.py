@@ -1,14 +1,31 @@
 """Report pages: the dashboard of a unit (participation, band charts, trends), drill-down
-into child units, and PDF/CSV downloads of exactly what the page shows."""
+into child units, the station's activity report per released period, and PDF/CSV downloads of
+exactly what each page shows."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from http import HTTPStatus
+
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from wellbeing.activity.measures import MEASURES
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import may_view_reports_for, report_scopes
+from wellbeing.faces.errors import ApiError
 from wellbeing.faces.i18n import current_language
+from wellbeing.faces.reports.activity import (
+    activity_download,
+    activity_legend,
+    chosen_period,
+    measure_label,
+    period_label,
+    row_values,
+    shown_value,
+    unit_names,
+    withheld_text,
+)
+from wellbeing.faces.reports.activity_request import PeriodMissing, load_activity, periods
 from wellbeing.faces.reports.common import (
     load_unit,
     load_wave,
@@ -68,3 +85,70 @@ def unit_pdf(code: str) -> ResponseReturnValue:
 def unit_csv(code: str) -> ResponseReturnValue:
     """The dashboard's figures as CSV (audited)."""
     return download(report_user(), load_unit(code), "csv")
+
+
+@bp.get("/units/<code>/activity")
+@roles(Role.LEADER, Role.SUPERVISOR)
+def activity(code: str) -> ResponseReturnValue:
+    """The unit's activity in ``?from=&to=`` (default: the newest released period)."""
+    user = report_user()
+    target = load_unit(code)
+    try:
+        period = chosen_period()
+    except ApiError:
+        abort(404)  # a malformed or non-calendar period, as for bad parameters on other pages
+    lang = current_language()
+    parent = target.parent if target.parent and may_view_reports_for(user, target.parent) else None
+    context = {
+        "unit": target,
+        "parent": parent,
+        "period": period,
+        "periods": periods(),
+        "period_label": period_label,
+    }
+    if period is None:
+        return render_template("reports/activity.html", **context, report=None, message=None)
+    try:
+        report = load_activity(target, period)
+    except ApiError as refused:  # 409: not released (yet)
+        page = render_template("reports/activity.html", **context, report=None, message=refused)
+        return page, refused.status
+    return render_template(
+        "reports/activity.html",
+        **context,
+        report=report,
+        message=None,
+        names=unit_names(report, lang),
+        labels=[measure_label(measure, lang) for measure in MEASURES],
+        own=[(measure_label(m, lang), shown_value(v)) for m, v in report.own.values.items()],
+        rows=[(row, row_values(row)) for row in report.rows[1:]],
+        legend=activity_legend(report, lang),
+        withheld=withheld_text(report.withheld, lang) if report.withheld else None,
+    )
+
+
+@bp.get("/units/<code>/activity.pdf")
+@roles(Role.LEADER, Role.SUPERVISOR)
+def activity_pdf(code: str) -> ResponseReturnValue:
+    """The unit's activity figures as PDF, the sheet sent to the city bureau (audited)."""
+    return _activity_file(code, "pdf")
+
+
+@bp.get("/units/<code>/activity.csv")
+@roles(Role.LEADER, Role.SUPERVISOR)
+def activity_csv(code: str) -> ResponseReturnValue:
+    """The unit's activity figures as CSV (audited)."""
+    return _activity_file(code, "csv")
+
+
+def _activity_file(code: str, kind: str) -> ResponseReturnValue:
+    user = report_user()
+    target = load_unit(code)
+    try:
+        return activity_download(user, target, kind)
+    except PeriodMissing:
+        abort(404)  # nothing released yet
+    except ApiError as refused:
+        if refused.status == HTTPStatus.CONFLICT:
+            return render_template("error.html", status=409, message=refused.message), 409
+        abort(404)
