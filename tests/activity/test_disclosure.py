@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 
 from tests.activity.attacker import Released, attack
 from wellbeing.activity.measures import CLOSED_BY_OUTCOME, COLUMNS, PARTITIONS
-from wellbeing.reports.activity import ActivityTable, PeriodCounts, protect_activity
+from wellbeing.reports.activity import (
+    ActivityTable,
+    PeriodCounts,
+    protect_activity,
+    protect_sum_of_parts,
+)
 from wellbeing.reports.reasons import Reason
 from wellbeing.reports.tree import DisclosureError
 
@@ -131,6 +136,8 @@ def test_two_overlapping_periods_do_not_give_a_month_away() -> None:
 
 
 def test_a_year_over_its_quarters_and_months_gives_nothing_away() -> None:
+    """The year is protected by its quarters: a count that adds up over time is shown only as
+    the sum of four shown quarters, so the attacker learns nothing new from it."""
     months = {}
     for number in range(1, 13):
         small = 3 if number == 5 else 6  # May: 3 sessions in T1
@@ -146,11 +153,18 @@ def test_a_year_over_its_quarters_and_months_gives_nothing_away() -> None:
         quarters.append(
             release(f"2026-Q{q + 1}", own, [released_months[key] for key in keys], parts=keys)
         )
-    year_own = quarter_of(months)
     everything = [*quarters, *released_months.values()]
-    year = release("2026", year_own, everything, parts=tuple(f"2026-Q{q}" for q in range(1, 5)))
-    assert attack(TREE, seen(year, *everything), K) == []
-    assert value(year[1], "BUR", "counselling_sessions") == 189
+    keys = tuple(f"2026-Q{q}" for q in range(1, 5))
+    year = PeriodCounts("2026", quarter_of(months), keys)
+    table = protect_sum_of_parts(
+        TREE, COLUMNS, PARTITIONS, year, [_shown(t) for _, t in quarters], K
+    )
+    assert attack(TREE, seen((year, table), *everything), K) == []
+    assert value(table, "BUR", "counselling_sessions") == 189  # every quarter shows the bureau
+    for unit in ("T1", "T2", "ST1"):  # May's 3 hides T1 in Q2, and what would give it away
+        q2 = value(quarters[1][1], unit, "counselling_sessions")
+        if q2 is None:
+            assert value(table, unit, "counselling_sessions") is None
 
 
 def test_every_referral_a_crisis_is_never_shown() -> None:

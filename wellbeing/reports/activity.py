@@ -130,6 +130,37 @@ def protect_activity(
     return layout.result(rounds)
 
 
+def protect_sum_of_parts(
+    links: Sequence[tuple[str, str | None]],
+    columns: Sequence[Column],
+    partitions: Sequence[Partition],
+    period: PeriodCounts,
+    parts: Sequence[Released],
+    k: int,
+) -> ActivityTable:
+    """Protect a period by its released parts (the year by its quarters): a count that adds up
+    over time is shown only where every part shows it, as their sum, so it tells nothing the
+    parts do not; only the others (each person once a year) are protected as a period of their
+    own. Fast at any size, since no equation links it to the parts; a unit whose quarters hide a
+    count hides it for the year too."""
+    alone = PeriodCounts(period.key, period.own)
+    table = protect_activity(links, columns, partitions, [alone], k)
+    rows, reasons = [], dict(table.reasons)
+    for unit, parent, cells in table.rows:
+        cells = dict(cells)
+        for column in columns:
+            if not (column.published and column.additive):
+                continue
+            shown = [part.get(unit, {}).get(column.name) for part in parts]
+            total = None if None in shown else sum(value or 0 for value in shown)
+            cells[column.name] = total
+            reasons.pop((unit, column.name), None)
+            if total is None:
+                reasons[(unit, column.name)] = Reason.PROTECTS_OTHER
+        rows.append((unit, parent, cells))
+    return ActivityTable(k=k, rows=tuple(rows), reasons=reasons, rounds=table.rounds)
+
+
 class _Layout:
     """Groups are laid out period by period: every unit's row, then the own groups."""
 
