@@ -4,35 +4,23 @@ is gone is released again with progress shown, and reading the reasons is audite
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
 
+from tests.instance_cli import run_in_instance
 from wellbeing.activity.models import ActivityRelease
 from wellbeing.activity.periods import Kind, Period
 from wellbeing.audit.models import AuditEntry
 from wellbeing.core.db import make_engine
 from wellbeing.reports.reasons import Reason, reason_text
 
-WELLBEING = Path(sys.executable).with_name("wellbeing")
-
-
-def _run(instance: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLBEING_")}
-    env["WELLBEING_INSTANCE_PATH"] = str(instance)
-    return subprocess.run(  # noqa: S603 - fixed arguments
-        [str(WELLBEING), *args], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     instance = tmp_path_factory.mktemp("activity-cli") / "instance"
-    done = _run(instance, "demo")
+    done = run_in_instance(instance, "demo")
     assert done.returncode == 0, done.stderr
     return instance
 
@@ -47,7 +35,7 @@ def test_release_activity_and_its_reasons(demo: Path) -> None:
                 )
             ).all()
         assert len(months) >= 3  # the demo's past months, released by `demo`
-        done = _run(demo, "reports", "release-activity")
+        done = run_in_instance(demo, "reports", "release-activity")
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines() == ["0 period(s) to release"]
 
@@ -55,14 +43,16 @@ def test_release_activity_and_its_reasons(demo: Path) -> None:
         newest = Period(newest_start, Kind.MONTH)
         with engine.begin() as connection:
             connection.execute(delete(ActivityRelease).where(ActivityRelease.id == newest_id))
-        done = _run(demo, "reports", "release-activity")
+        done = run_in_instance(demo, "reports", "release-activity")
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines() == [
             "1 period(s) to release",
             f"[1/1] {newest.key}: released",
         ]
 
-        done = _run(demo, "reports", "activity-reasons", "--period", newest.key, "--lang", "en")
+        done = run_in_instance(
+            demo, "reports", "activity-reasons", "--period", newest.key, "--lang", "en"
+        )
         assert done.returncode == 0, done.stderr
         lines = [line.split("\t") for line in done.stdout.splitlines()]
         assert lines  # k = 10 and teams of about ten: much is hidden
@@ -72,10 +62,10 @@ def test_release_activity_and_its_reasons(demo: Path) -> None:
             read = select(func.count()).where(AuditEntry.action == "activity.reasons_read")
             assert connection.scalar(read) == 1
 
-        done = _run(demo, "reports", "activity-reasons", "--period", "1999-01")
+        done = run_in_instance(demo, "reports", "activity-reasons", "--period", "1999-01")
         assert done.returncode == 2
         assert "1999-01 has no released activity report" in done.stderr
-        done = _run(demo, "reports", "activity-reasons", "--period", "2026-13")
+        done = run_in_instance(demo, "reports", "activity-reasons", "--period", "2026-13")
         assert done.returncode == 2
         assert "is not a period" in done.stderr
     finally:

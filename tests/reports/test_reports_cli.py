@@ -4,14 +4,12 @@ with progress shown, and the data protection officer's reading of the reasons is
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select
 
+from tests.instance_cli import run_in_instance
 from wellbeing.audit.models import AuditEntry
 from wellbeing.core.db import make_engine
 from wellbeing.facts.models import ReleaseReasons
@@ -19,21 +17,11 @@ from wellbeing.reports.disclosure import Reason
 from wellbeing.reports.models import Release
 from wellbeing.reports.reasons import reason_text
 
-WELLBEING = Path(sys.executable).with_name("wellbeing")
-
-
-def _run(instance: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLBEING_")}
-    env["WELLBEING_INSTANCE_PATH"] = str(instance)
-    return subprocess.run(  # noqa: S603 - fixed arguments
-        [str(WELLBEING), *args], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
-
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     instance = tmp_path_factory.mktemp("reports-cli") / "instance"
-    done = _run(instance, "demo")
+    done = run_in_instance(instance, "demo")
     assert done.returncode == 0, done.stderr
     return instance
 
@@ -45,7 +33,7 @@ def test_release_and_reasons(demo: Path) -> None:
             released = connection.execute(select(Release.wave_id, Release.id)).all()
         waves = sorted({wave for wave, _id in released})
         assert len(waves) == 2  # the demo's two closed waves, released by `demo`
-        done = _run(demo, "reports", "release")
+        done = run_in_instance(demo, "reports", "release")
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines() == ["0 wave(s) to release"]
 
@@ -54,7 +42,7 @@ def test_release_and_reasons(demo: Path) -> None:
             ids = [release_id for wave, release_id in released if wave == first]
             connection.execute(delete(ReleaseReasons).where(ReleaseReasons.release_id.in_(ids)))
             connection.execute(delete(Release).where(Release.id.in_(ids)))
-        done = _run(demo, "reports", "release")
+        done = run_in_instance(demo, "reports", "release")
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines() == [
             "1 wave(s) to release",
@@ -62,7 +50,7 @@ def test_release_and_reasons(demo: Path) -> None:
         ]
 
         args = ("reports", "reasons", "--wave", str(first), "--instrument", "phq9", "--lang", "en")
-        done = _run(demo, *args)
+        done = run_in_instance(demo, *args)
         assert done.returncode == 0, done.stderr
         lines = [line.split("\t") for line in done.stdout.splitlines()]
         assert lines  # k = 10 and teams of about ten: much is hidden
@@ -72,7 +60,7 @@ def test_release_and_reasons(demo: Path) -> None:
             read = select(func.count()).where(AuditEntry.action == "report.reasons_read")
             assert connection.scalar(read) == 1
 
-        done = _run(demo, "reports", "reasons", "--wave", "999", "--instrument", "phq9")
+        done = run_in_instance(demo, "reports", "reasons", "--wave", "999", "--instrument", "phq9")
         assert done.returncode == 2
         assert "wave 999 has no released phq9 report" in done.stderr
     finally:
