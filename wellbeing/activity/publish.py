@@ -47,6 +47,7 @@ from wellbeing.reports.activity import (
     protect_sum_of_parts,
 )
 from wellbeing.reports.aggregate import UnitNode, load_units, tree_hash
+from wellbeing.reports.tree import build_tree
 
 RELEASE_DELAY = timedelta(days=7)
 TREE_CHANGED = "tree_changed"
@@ -166,10 +167,10 @@ def count_period(
     code_of = {unit.id: unit.code for unit in units}
     own = {unit.code: [0] * len(COLUMNS) for unit in units}
     hours: dict[str, list[float]] = {}
-    for unit_id, (_sessions, people) in counselling_counts(session, start, end).items():
+    for unit_id, (sessions, people) in counselling_counts(session, start, end).items():
         own[code_of[unit_id]][INDEX["people_counselled"]] = people
         if period.kind is Kind.MONTH:
-            own[code_of[unit_id]][INDEX["counselling_sessions"]] = _sessions
+            own[code_of[unit_id]][INDEX["counselling_sessions"]] = sessions
     for unit_id, referrals in referral_counts(session, start, end).items():
         hours[code_of[unit_id]] = referrals.hours_to_contact
         if period.kind is not Kind.MONTH:
@@ -205,8 +206,8 @@ def _period_counts(period: Period, own: dict[str, list[int]]) -> PeriodCounts:
 
 
 def _frozen(period: Period, release: ActivityRelease | None) -> PeriodCounts:
-    parts = tuple(part.key for part in period.parts())
     assert release is not None  # noqa: S101 - the caller checked every part is released
+    parts = tuple(part.key for part in period.parts())
     return PeriodCounts(period.key, release.counts["own"], parts, _shown(release))
 
 
@@ -216,8 +217,6 @@ def _shown(release: ActivityRelease | None) -> dict[str, dict[str, int | None]]:
 
 
 def _withheld(units: Sequence[UnitNode], k: int) -> ActivityTable:
-    from wellbeing.reports.tree import build_tree
-
     tree = build_tree([(unit.code, unit.parent) for unit in units])
     hidden: dict[str, int | None] = {column.name: None for column in COLUMNS if column.published}
     rows = tuple(

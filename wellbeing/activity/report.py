@@ -7,7 +7,6 @@ its descendants', each shown or hidden (one neutral mark, no reason).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -103,8 +102,4 @@ def released_periods(session: Session, k: int) -> list[Period]:
     )
     periods = [Period(start, Kind(kind)) for kind, start in session.execute(query)]
     order = {Kind.MONTH: 0, Kind.QUARTER: 1, Kind.YEAR: 2}
-    return sorted(periods, key=lambda p: (_after(p), -order[p.kind]), reverse=True)
-
-
-def _after(period: Period) -> date:
-    return period.end
+    return sorted(periods, key=lambda p: (p.end, -order[p.kind]), reverse=True)

@@ -95,18 +95,6 @@ class ActivityTable:
     reasons: Mapping[tuple[str, str], Reason]  # (unit, column) -> why hidden (sealed, DPO only)
     rounds: int
 
-    def rows_for(self, unit: str) -> list[tuple[str, str | None, dict[str, int | None]]]:
-        """The unit's row, then its descendants' (pre-order)."""
-        inside: set[str] = set()
-        found = []
-        for row in self.rows:
-            if row[0] == unit or row[1] in inside:
-                inside.add(row[0])
-                found.append(row)
-            elif inside and row[1] not in inside:
-                break
-        return found
-
 
 def protect_activity(
     links: Sequence[tuple[str, str | None]],
@@ -180,6 +168,7 @@ class _Layout:
             k,
         )
         self.index = {column.name: i for i, column in enumerate(self.columns)}
+        self.target = next(period.key for period in self.periods if period.released is None)
         self.width = len(self.columns)
         self.parents = [node for node in range(len(tree.codes)) if tree.children[node]]
         per_period = len(tree.codes) + len(self.parents)
@@ -334,8 +323,7 @@ class _Layout:
         if parent is not None:
             near += [parent, *self.tree.children[parent]]
         near += list(self.tree.children[node])
-        target = next(period.key for period in self.periods if period.released is None)
-        everyone = range(len(self.tree.codes))
+        target, everyone = self.target, range(len(self.tree.codes))
         for nodes, names in ((near, family), (everyone, family), (everyone, set(self.index))):
             cells = [
                 self.cell(target, row, name)
@@ -353,7 +341,6 @@ class _Layout:
 
     def result(self, rounds: int) -> ActivityTable:
         """The released period's published cells and the reasons of its hidden ones."""
-        target = next(period for period in self.periods if period.released is None)
         system, tree = self.system, self.tree
         rows, reasons = [], {}
         for node, code in enumerate(tree.codes):
@@ -362,7 +349,7 @@ class _Layout:
             for column in self.columns:
                 if not column.published:
                     continue
-                index = self.cell(target.key, node, column.name)
+                index = self.cell(self.target, node, column.name)
                 shown = system.shown[index]
                 cells[column.name] = int(system.values[index]) if shown else None
                 if not shown:

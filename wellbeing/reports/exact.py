@@ -153,18 +153,18 @@ class _Problem:
             raise RuntimeError(f"linear program failed: {found.message}")
         return float(found.fun), found.x
 
-    def _minimum(self, objective: dict[int, float]) -> float:
+    def _vector(self, objective: dict[int, float]) -> np.ndarray:
         vector = np.zeros(self.size)
         for cell, coefficient in objective.items():
             vector[self.index[cell]] = coefficient
-        return self._solve(vector)[0]
+        return vector
+
+    def _minimum(self, objective: dict[int, float]) -> float:
+        return self._solve(self._vector(objective))[0]
 
     def solution(self, objective: dict[int, float]) -> Callable[[int], float]:
         """A solution minimising the objective: each cell's value in it (known cells: theirs)."""
-        vector = np.zeros(self.size)
-        for cell, coefficient in objective.items():
-            vector[self.index[cell]] = coefficient
-        _, x = self._solve(vector)
+        _, x = self._solve(self._vector(objective))
         index, values = self.index, self.values
         return lambda cell: float(x[index[cell]]) if cell in index else values[cell]
 
