@@ -47,8 +47,9 @@ def test_urgent_deadline_half_notice_then_repeated_escalation(
         db_session, staff["sup"]
     )
     service.claim(db_session, referral, staff["c1"])
+    service.record_contact(db_session, referral, staff["c1"], reached=True, note="ok")
     frozen_clock.advance(days=2)
-    assert escalate_due(db_session) == 0
+    assert escalate_due(db_session) == 0  # the claim clock stopped; the close clock has 7 days
 
 
 def test_escalation_after_a_restart_does_not_repeat_a_step(

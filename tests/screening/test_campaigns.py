@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from wellbeing.notify.models import OutboxMessage
+from wellbeing.referrals.service import Deadlines
 from wellbeing.screening import campaigns
 from wellbeing.screening.errors import CampaignError
 from wellbeing.screening.models import Assignment, AssignmentStatus, WaveState
@@ -155,6 +156,7 @@ def test_incident_follow_ups_on_days_3_30_and_90(
         description="处置突发事件",
         unit_code="ST1",
         officers=[o.username for o in station_officers],
+        deadlines=Deadlines(),
     )
     rows = _assignments(db_session)
     mine = sorted(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from wellbeing.audit.models import AuditEntry
+from wellbeing.referrals.service import Deadlines
 from wellbeing.screening import campaigns
 from wellbeing.screening.errors import CampaignError
 
@@ -22,6 +23,7 @@ def _record(db_session: Any, catalogue: Any, by: Any) -> Any:
         description="处置突发事件",
         unit_code="ST2",
         officers=["far"],
+        deadlines=Deadlines(),
         created_by=by,
     )
 

@@ -17,6 +17,7 @@ from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.screening import campaigns as campaign_service
 from wellbeing.screening.errors import ScreeningError
 from wellbeing.screening.overview import list_campaigns
+from wellbeing.screening.policy import deadlines_from
 
 
 def _catalogue() -> Catalogue:
@@ -128,5 +129,6 @@ def incidents_create(
             unit_code=unit_code,
             officers=officers.split(","),
             schedule=campaign_service.parse_schedule(schedule),
+            deadlines=deadlines_from(load_settings()),
         )
         click.echo(f"recorded incident {incident.id}; follow-ups scheduled")

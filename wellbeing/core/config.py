@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 KEYRING_FILE = "keyring.json"
@@ -56,6 +57,27 @@ class Settings:
     claim_hours_urgent: int = 4
     claim_hours_high: int = 72
     claim_hours_routine: int = 336
+    # The clocks after the claim (docs/deployment.md): first contact after the claim, closing
+    # after the first contact; a failed contact attempt restarts the contact clock at half.
+    contact_hours_urgent: int = 1
+    contact_hours_high: int = 24
+    contact_hours_routine: int = 120
+    close_hours_urgent: int = 168
+    close_hours_high: int = 336
+    close_hours_routine: int = 720
+    # Outreach after a critical incident: claimed within the first period, the officer contacted
+    # within the second after the claim (24–72 h in all by default).
+    outreach_claim_hours: int = 24
+    outreach_contact_hours: int = 48
+    # The station's clock and hours: rosters, office hours and dates shown to people.
+    timezone: str = "Asia/Shanghai"
+    office_hours: str = "Mon-Fri 08:30-17:30"
+    on_call_escalate_minutes: int = 30
+    # Supervision: the share of closed cases chosen for review, and the seed of that choice
+    # (empty: derived from the secret key, so counsellors cannot predict it).
+    review_share_urgent: float = 1.0
+    review_share_other: float = 0.2
+    review_seed: str = field(default="", repr=False)
     report_min_cell: int = 10  # threshold k of report disclosure control
     report_dp_epsilon: float | None = None  # set: reports add OpenDP noise, this epsilon a release
     notify_adapter: str = "log"
@@ -102,6 +124,15 @@ class Settings:
                     f"{_ENV_NAMES[name]} must be at least {MIN_CLINICAL_RETENTION_DAYS} days: "
                     "records are needed to follow an officer across screenings"
                 )
+        for name in ("review_share_urgent", "review_share_other"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{_ENV_NAMES[name]} must be a share between 0 and 1")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(
+                f"WELLBEING_TIMEZONE must name a time zone such as Asia/Shanghai: {self.timezone!r}"
+            ) from exc
         epsilon = self.report_dp_epsilon
         if epsilon is not None and not (epsilon > 0 and math.isfinite(epsilon)):
             raise ConfigError("WELLBEING_REPORT_DP_EPSILON must be a positive number (or unset)")
@@ -141,6 +172,20 @@ _ENV_NAMES: dict[str, str] = {
     "claim_hours_urgent": "WELLBEING_CLAIM_HOURS_URGENT",
     "claim_hours_high": "WELLBEING_CLAIM_HOURS_HIGH",
     "claim_hours_routine": "WELLBEING_CLAIM_HOURS_ROUTINE",
+    "contact_hours_urgent": "WELLBEING_CONTACT_HOURS_URGENT",
+    "contact_hours_high": "WELLBEING_CONTACT_HOURS_HIGH",
+    "contact_hours_routine": "WELLBEING_CONTACT_HOURS_ROUTINE",
+    "close_hours_urgent": "WELLBEING_CLOSE_HOURS_URGENT",
+    "close_hours_high": "WELLBEING_CLOSE_HOURS_HIGH",
+    "close_hours_routine": "WELLBEING_CLOSE_HOURS_ROUTINE",
+    "outreach_claim_hours": "WELLBEING_OUTREACH_CLAIM_HOURS",
+    "outreach_contact_hours": "WELLBEING_OUTREACH_CONTACT_HOURS",
+    "timezone": "WELLBEING_TIMEZONE",
+    "office_hours": "WELLBEING_OFFICE_HOURS",
+    "on_call_escalate_minutes": "WELLBEING_ON_CALL_ESCALATE_MINUTES",
+    "review_share_urgent": "WELLBEING_REVIEW_SHARE_URGENT",
+    "review_share_other": "WELLBEING_REVIEW_SHARE_OTHER",
+    "review_seed": "WELLBEING_REVIEW_SEED",
     "report_min_cell": "WELLBEING_REPORT_MIN_CELL",
     "report_dp_epsilon": "WELLBEING_REPORT_DP_EPSILON",
     "notify_adapter": "WELLBEING_NOTIFY_ADAPTER",

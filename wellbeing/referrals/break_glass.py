@@ -24,7 +24,7 @@ from wellbeing.org.models import Role, RoleGrant, Unit, User
 from wellbeing.referrals.errors import BreakGlassRefused, WrongState
 from wellbeing.referrals.models import BreakGlass, ReferralSubmission
 from wellbeing.referrals.permissions import may_break_glass
-from wellbeing.referrals.service import staff_covering
+from wellbeing.referrals.staff import staff_covering
 from wellbeing.screening.models import Submission
 
 WINDOW = timedelta(minutes=60)

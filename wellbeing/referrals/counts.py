@@ -15,9 +15,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wellbeing.referrals.models import Referral, ReferralEvent
+from wellbeing.referrals.models import Kind, Referral, ReferralEvent
 
 FIRST_CONTACT = "contact_attempt"
+# Referrals only: outreach tasks after an incident are counted by the incident, not here.
+SCREENING = Referral.kind == Kind.REFERRAL.value
 
 
 @dataclass
@@ -39,14 +41,17 @@ def referral_counts(session: Session, start: datetime, end: datetime) -> dict[in
         return counts.setdefault(unit, ReferralCounts())
 
     opened = select(Referral.unit_id, Referral.crisis, func.count(Referral.id)).where(
-        Referral.opened_at >= start, Referral.opened_at < end
+        Referral.opened_at >= start, Referral.opened_at < end, SCREENING
     )
     for unit, crisis, n in session.execute(opened.group_by(Referral.unit_id, Referral.crisis)):
         of(unit).opened += n
         if crisis:
             of(unit).crisis += n
     closed = select(Referral.unit_id, Referral.outcome, func.count(Referral.id)).where(
-        Referral.closed_at >= start, Referral.closed_at < end, Referral.outcome.is_not(None)
+        Referral.closed_at >= start,
+        Referral.closed_at < end,
+        Referral.outcome.is_not(None),
+        SCREENING,
     )
     for unit, outcome, n in session.execute(closed.group_by(Referral.unit_id, Referral.outcome)):
         of(unit).closed[str(outcome)] += n
@@ -59,7 +64,7 @@ def referral_counts(session: Session, start: datetime, end: datetime) -> dict[in
     contacted = (
         select(Referral.unit_id, Referral.opened_at, first.c.at)
         .join(first, first.c.referral_id == Referral.id)
-        .where(Referral.opened_at >= start, Referral.opened_at < end)
+        .where(Referral.opened_at >= start, Referral.opened_at < end, SCREENING)
     )
     for unit, opened_at, contact_at in session.execute(contacted):
         hours = (contact_at - opened_at).total_seconds() / 3600
@@ -69,4 +74,4 @@ def referral_counts(session: Session, start: datetime, end: datetime) -> dict[in
 
 def first_referral_at(session: Session) -> datetime | None:
     """When the earliest referral was opened."""
-    return session.scalar(select(func.min(Referral.opened_at)))
+    return session.scalar(select(func.min(Referral.opened_at)).where(SCREENING))

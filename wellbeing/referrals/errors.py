@@ -36,3 +36,15 @@ class BreakGlassRefused(ReferralError):
     """Break-glass needs a written reason and a submission that raised no referral."""
 
     code = "break_glass_refused"
+
+
+class RiskAssessmentRequired(ReferralError):
+    """An urgent referral closes only after a recorded risk assessment."""
+
+    code = "risk_assessment_required"
+
+
+class NotReviewable(ReferralError):
+    """Only a closed case chosen for review and not yet reviewed takes a review decision."""
+
+    code = "not_reviewable"

@@ -33,6 +33,13 @@ class Status(enum.StrEnum):
     CLOSED = "closed"
 
 
+class Kind(enum.StrEnum):
+    """A referral raised by screening or the officer, or an outreach task after an incident."""
+
+    REFERRAL = "referral"
+    OUTREACH = "outreach"
+
+
 class Outcome(enum.StrEnum):
     """How a referral ended; closing needs one and a note."""
 
@@ -47,6 +54,8 @@ class Referral(Base):
     """One officer's referral; new reasons join an open one instead of opening another."""
 
     __tablename__ = "referrals"
+    # review sampling numbers each stratum's closings once (referrals/review.py)
+    __table_args__ = (UniqueConstraint("review_stratum", "review_number"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -62,6 +71,27 @@ class Referral(Base):
     closed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(32))
     escalation_level: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(16), default=Kind.REFERRAL.value, index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # The clocks after the claim (clocks.py): periods fixed at opening, the running deadline and
+    # how far its escalation went; plain, like the claim deadline, so the queue can sort on them.
+    contact_minutes: Mapped[int] = mapped_column(default=0)
+    close_minutes: Mapped[int] = mapped_column(default=0)
+    first_claimed_at: Mapped[datetime | None]
+    contact_clock_from: Mapped[datetime | None]
+    contact_deadline: Mapped[datetime | None]
+    contacted_at: Mapped[datetime | None]
+    close_deadline: Mapped[datetime | None]
+    clock_level: Mapped[int] = mapped_column(default=0)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    claim_breached: Mapped[bool] = mapped_column(default=False)
+    contact_breached: Mapped[bool] = mapped_column(default=False)
+    close_breached: Mapped[bool] = mapped_column(default=False)
+    # Supervision: chosen for review at closing; signed off or reopened by a supervisor.
+    review_stratum: Mapped[str | None] = mapped_column(String(8))
+    review_number: Mapped[int | None]
+    review_requested_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
     erased: Mapped[bool] = mapped_column(default=False)
     reasons = sealed_column("referral.reasons", owner="officer_id")
 
@@ -99,6 +129,22 @@ class ReferralEvent(Base):
 
     referral: Mapped[Referral] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
+
+class RiskAssessment(Base):
+    """A counsellor's structured risk assessment on a referral: level, factors, actions, note —
+    all sealed (a risk level next to an officer is clinical); who and when stay plain."""
+
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    referral_id: Mapped[str] = mapped_column(ForeignKey("referrals.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    body = sealed_column("referral.risk_assessment", owner="officer_id")
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
 
 
 class BreakGlass(Base):

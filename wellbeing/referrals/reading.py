@@ -25,11 +25,12 @@ from wellbeing.audit.service import record as audit
 from wellbeing.auth.policy import referral_scope_clause
 from wellbeing.instruments import Catalogue, Definition
 from wellbeing.org.models import Unit, User
+from wellbeing.referrals.clocks import running_clock
 from wellbeing.referrals.models import Referral, ReferralSubmission, Status
 from wellbeing.screening.models import Submission
 
 # What of an event's sealed detail the history shows (counts and levels are internal).
-HISTORY_FIELDS = ("reached", "note", "outcome", "to", "priority")
+HISTORY_FIELDS = ("reached", "note", "outcome", "to", "priority", "comment", "reason")
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,9 @@ def queue(
 
 
 def summary(referral: Referral, lang: str, now: datetime) -> dict[str, Any]:
-    """A queue row: who, where, how pressing, who holds it (no reasons, nothing clinical)."""
+    """A queue row: who, where, how pressing, who holds it, which clock runs (no reasons,
+    nothing clinical)."""
+    clock = running_clock(referral)
     return {
         "id": referral.id,
         "officer": {"username": referral.officer.username, "name": referral.officer.display_name},
@@ -268,4 +271,12 @@ def summary(referral: Referral, lang: str, now: datetime) -> dict[str, Any]:
         "claimed_at": referral.claimed_at,
         "closed_at": referral.closed_at,
         "outcome": referral.outcome,
+        "kind": referral.kind,
+        "clock": clock.name if clock else None,
+        "clock_deadline": clock.deadline if clock else None,
+        "clock_overdue": clock is not None and now >= clock.deadline,
+        "contacted_at": referral.contacted_at,
+        "failed_attempts": referral.failed_attempts,
+        "review_requested_at": referral.review_requested_at,
+        "reviewed_at": referral.reviewed_at,
     }

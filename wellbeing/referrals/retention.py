@@ -2,7 +2,8 @@
 
 An erased referral keeps what the service needs to show that it was handled — who, which unit,
 priority, status, deadlines, outcome, and each history event's kind, actor and time — and loses
-its content: reasons, notes, event details and the links to submissions. Nothing is deleted.
+its content: reasons, notes, event details, risk assessments and the links to submissions. The
+referral row itself is never deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from wellbeing.referrals.models import (
     Referral,
     ReferralEvent,
     ReferralSubmission,
+    RiskAssessment,
     Status,
 )
 from wellbeing.referrals.service import add_event
@@ -89,6 +91,7 @@ def erase(session: Session, referral: Referral, actor: User | None) -> Referral:
     for event in events:
         event.detail_sealed = None  # type: ignore[attr-defined]  # the sealed column itself
     session.execute(delete(ReferralSubmission).where(ReferralSubmission.referral_id == referral.id))
+    session.execute(delete(RiskAssessment).where(RiskAssessment.referral_id == referral.id))
     referral.erased = True
     add_event(session, referral, actor, "erased", None)
     session.flush()

@@ -18,30 +18,60 @@ from wellbeing.audit.service import record as audit
 from wellbeing.auth.policy import referral_scope_clause
 from wellbeing.core.clock import utcnow
 from wellbeing.notify.service import enqueue
-from wellbeing.org.models import Role, RoleGrant, Unit, User
-from wellbeing.referrals.errors import AlreadyClaimed, NothingToClaim, ReferralError, WrongState
+from wellbeing.org.models import Role, Unit, User
+from wellbeing.referrals.clocks import minutes_of, start_contact_clock, tighten_running_clock
+from wellbeing.referrals.errors import (
+    AlreadyClaimed,
+    NothingToClaim,
+    ReferralError,
+    RiskAssessmentRequired,
+    WrongState,
+)
 from wellbeing.referrals.models import (
+    Kind,
     Outcome,
     Referral,
     ReferralEvent,
     ReferralSubmission,
+    RiskAssessment,
     Status,
     queue_rank,
 )
+from wellbeing.referrals.review import ReviewPolicy, mark_for_review
+from wellbeing.referrals.staff import staff_ids_covering
 from wellbeing.rules import Priority
 
 
 @dataclass(frozen=True)
 class Deadlines:
-    """How long each priority may wait unclaimed."""
+    """The three clocks per priority: claim (from opening), first contact (from the claim) and
+    close (from the first contact)."""
 
     urgent: timedelta = timedelta(hours=4)
     high: timedelta = timedelta(days=3)
     routine: timedelta = timedelta(days=14)
+    contact_urgent: timedelta = timedelta(hours=1)
+    contact_high: timedelta = timedelta(days=1)
+    contact_routine: timedelta = timedelta(days=5)
+    close_urgent: timedelta = timedelta(days=7)
+    close_high: timedelta = timedelta(days=14)
+    close_routine: timedelta = timedelta(days=30)
+    outreach_claim: timedelta = timedelta(hours=24)
+    outreach_contact: timedelta = timedelta(hours=48)
 
     def for_priority(self, priority: Priority) -> timedelta:
         """The claim deadline of a priority."""
         return {Priority.URGENT: self.urgent, Priority.HIGH: self.high}.get(priority, self.routine)
+
+    def contact_for(self, priority: Priority) -> timedelta:
+        """How long after the claim the officer must be reached."""
+        by = {Priority.URGENT: self.contact_urgent, Priority.HIGH: self.contact_high}
+        return by.get(priority, self.contact_routine)
+
+    def close_for(self, priority: Priority) -> timedelta:
+        """How long after the first contact the case should close."""
+        by = {Priority.URGENT: self.close_urgent, Priority.HIGH: self.close_high}
+        return by.get(priority, self.close_routine)
 
 
 @dataclass(frozen=True)
@@ -70,7 +100,11 @@ class Reason:
 # running it; docs/deployment.md §11).
 _OPEN_REFERRAL = (
     select(Referral)
-    .where(Referral.officer_id == bindparam("officer_id"), Referral.status != Status.CLOSED.value)
+    .where(
+        Referral.officer_id == bindparam("officer_id"),
+        Referral.status != Status.CLOSED.value,
+        Referral.kind == Kind.REFERRAL.value,
+    )
     .limit(1)
 )
 
@@ -84,7 +118,7 @@ def find_referral(session: Session, referral_id: str) -> Referral | None:
 
 
 def open_referral_for(session: Session, officer: User) -> Referral | None:
-    """The officer's referral that is not yet closed, if any."""
+    """The officer's referral (not an outreach task) that is not yet closed, if any."""
     return session.scalars(_OPEN_REFERRAL, {"officer_id": officer.id}).first()
 
 
@@ -110,11 +144,13 @@ def open_or_join(
             crisis=crisis,
             opened_at=now,
             claim_deadline=now + deadlines.for_priority(priority),
+            contact_minutes=minutes_of(deadlines.contact_for(priority)),
+            close_minutes=minutes_of(deadlines.close_for(priority)),
             reasons=[reason.as_dict(now) for reason in reasons],
         )
         session.add(referral)  # flushed before its event: the event's relationship orders them
         add_event(session, referral, None, "opened", {"priority": priority.value})
-        _tell_counsellors(session, referral, "referral.waiting", "opened")
+        _tell(session, referral, Role.COUNSELLOR, "referral.waiting", "opened")
     else:
         referral.reasons = [*referral.reasons, *(reason.as_dict(now) for reason in reasons)]
         referral.crisis = referral.crisis or crisis
@@ -171,8 +207,15 @@ def _raise_priority(
             referral.claim_deadline, now + deadlines.for_priority(priority)
         )
         referral.escalation_level = 0
+    contact, close = (
+        minutes_of(deadlines.contact_for(priority)),
+        minutes_of(deadlines.close_for(priority)),
+    )
+    referral.contact_minutes = min(referral.contact_minutes or contact, contact)
+    referral.close_minutes = min(referral.close_minutes or close, close)
+    tighten_running_clock(referral, now)
     add_event(session, referral, None, "priority_raised", {"priority": priority.value})
-    _tell_counsellors(session, referral, "referral.waiting", f"raised:{priority.value}")
+    _tell(session, referral, Role.COUNSELLOR, "referral.waiting", f"raised:{priority.value}")
 
 
 def claim(session: Session, referral: Referral, counsellor: User) -> Referral:
@@ -188,6 +231,7 @@ def claim(session: Session, referral: Referral, counsellor: User) -> Referral:
     if won != 1:
         holder = referral.claimer.display_name if referral.claimer else "?"
         raise AlreadyClaimed(holder)
+    start_contact_clock(referral, now)
     add_event(session, referral, counsellor, "claimed", None)
     return referral
 
@@ -219,11 +263,26 @@ def claim_next(session: Session, counsellor: User) -> Referral:
 def record_contact(
     session: Session, referral: Referral, counsellor: User, *, reached: bool, note: str
 ) -> Referral:
-    """Record a contact attempt (sealed note); reaching the officer moves it to contacted."""
+    """Record a contact attempt (sealed note).
+
+    Reaching the officer moves the referral to contacted and starts the close clock. A failed
+    attempt before the first contact restarts the contact clock at half its period; the third
+    failed attempt on an urgent referral tells the supervisors (unreachable: a welfare check?).
+    """
     _require_working(referral)
     add_event(session, referral, counsellor, "contact_attempt", {"reached": reached, "note": note})
+    now = utcnow()
     if reached and referral.status == Status.CLAIMED.value:
         referral.status = Status.CONTACTED.value
+        referral.contacted_at, referral.clock_level = now, 0
+        referral.close_deadline = now + timedelta(minutes=referral.close_minutes)
+    elif not reached and referral.status == Status.CLAIMED.value:
+        referral.failed_attempts += 1
+        referral.contact_clock_from, referral.clock_level = now, 0
+        referral.contact_deadline = now + timedelta(minutes=referral.contact_minutes) / 2
+        if referral.failed_attempts == UNREACHABLE_AFTER and referral.priority == "urgent":
+            add_event(session, referral, None, "unreachable", {"attempts": UNREACHABLE_AFTER})
+            _tell(session, referral, Role.SUPERVISOR, "referral.unreachable", "unreachable")
     session.flush()
     return referral
 
@@ -236,27 +295,52 @@ def add_note(session: Session, referral: Referral, counsellor: User, note: str) 
 
 
 def close(
-    session: Session, referral: Referral, counsellor: User, *, outcome: Outcome, note: str
+    session: Session,
+    referral: Referral,
+    counsellor: User,
+    *,
+    outcome: Outcome,
+    note: str,
+    review: ReviewPolicy,
 ) -> Referral:
-    """Close with an outcome and a note; the officer's crisis banner ends with it."""
+    """Close with an outcome and a note; the officer's crisis banner ends with it.
+
+    An urgent referral closes only after a recorded risk assessment. The review policy decides
+    whether the closed case lands in the supervisors' review list.
+    """
     _require_working(referral)
     if not note.strip():
         raise ReferralError("closing needs a note")
+    if referral.priority == "urgent" and not has_risk_assessment(session, referral):
+        raise RiskAssessmentRequired
+    now = utcnow()
     referral.status, referral.outcome = Status.CLOSED.value, outcome.value
-    referral.closed_at = utcnow()
+    referral.closed_at = now
+    mark_for_review(session, referral, review, now)
     add_event(session, referral, counsellor, "closed", {"outcome": outcome.value, "note": note})
     return referral
+
+
+def has_risk_assessment(session: Session, referral: Referral) -> bool:
+    """Whether a counsellor recorded a risk assessment on this referral."""
+    query = select(RiskAssessment.id).where(RiskAssessment.referral_id == referral.id).limit(1)
+    return session.scalar(query) is not None
 
 
 def reassign(session: Session, referral: Referral, supervisor: User, counsellor: User) -> Referral:
     """A supervisor hands a referral to another counsellor."""
     if referral.status == Status.CLOSED.value:
         raise WrongState("closed")
-    referral.claimed_by, referral.claimed_at = counsellor.id, utcnow()
+    now = utcnow()
+    referral.claimed_by, referral.claimed_at = counsellor.id, now
     if referral.status == Status.OPEN.value:
         referral.status = Status.CLAIMED.value
+        start_contact_clock(referral, now)
     add_event(session, referral, supervisor, "reassigned", {"to": counsellor.username})
     return referral
+
+
+UNREACHABLE_AFTER = 3  # failed contact attempts on an urgent referral before supervisors hear
 
 
 def is_working(referral: Referral) -> bool:
@@ -295,47 +379,9 @@ def add_event(
     return event
 
 
-_UNITS = cast(Table, Unit.__table__)
-_GRANTS = cast(Table, RoleGrant.__table__)
-_USERS = cast(Table, User.__table__)
-_UNIT_PATH = select(_UNITS.c.path).where(_UNITS.c.id == bindparam("unit_id"))
-# Who covers a unit: active users with a grant of the role scoped to the unit or an ancestor.
-# Built once (the submission path asks it whenever a referral opens).
-_COVERING = select(_USERS.c.id).where(
-    _USERS.c.active.is_(True),
-    _USERS.c.id.in_(
-        select(_GRANTS.c.user_id).where(
-            _GRANTS.c.role == bindparam("role"),
-            _GRANTS.c.scope_unit_id.in_(bindparam("ancestors", expanding=True)),
-        )
-    ),
-)
-_COVERING_IDS = _COVERING.order_by(_USERS.c.id)
-
-
-def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:
-    """Active users holding a role whose scope covers the unit."""
-    query = select(User).where(User.id.in_(_COVERING)).order_by(User.id)
-    return list(session.scalars(query, _covering_params(unit.path, role)))
-
-
-def staff_ids_covering(session: Session, unit_id: int, role: Role) -> list[int]:
-    """`staff_covering`'s users as ids (the submission path: no users loaded)."""
-    path = session.connection().execute(_UNIT_PATH, {"unit_id": unit_id}).scalar_one()
-    params = _covering_params(path, role)
-    return list(session.connection().execute(_COVERING_IDS, params).scalars())
-
-
-def _covering_params(path: str, role: Role) -> dict[str, object]:
-    return {"role": role.value, "ancestors": _ancestors(path)}
-
-
-def _ancestors(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
-
-
-def _tell_counsellors(session: Session, referral: Referral, kind: str, step: str) -> None:
-    for person_id in staff_ids_covering(session, referral.unit_id, Role.COUNSELLOR):
+def _tell(session: Session, referral: Referral, role: Role, kind: str, step: str) -> None:
+    """Everyone holding `role` over the referral's unit, once per step (dedupe keys)."""
+    for person_id in staff_ids_covering(session, referral.unit_id, role):
         enqueue(
             session,
             kind=kind,

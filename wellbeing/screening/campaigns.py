@@ -21,6 +21,8 @@ from wellbeing.core.clock import utcnow
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import Role, RoleGrant, Unit, User
 from wellbeing.org.service import find_unit, find_user
+from wellbeing.referrals.outreach import open_outreach
+from wellbeing.referrals.service import Deadlines
 from wellbeing.screening.errors import CampaignError
 from wellbeing.screening.models import (
     Assignment,
@@ -101,8 +103,7 @@ def create_campaign(
     created_by: User | None = None,
 ) -> Campaign:
     """Create a campaign and its first wave (later waves follow when each one opens); audited
-    `campaign.created` with `created_by` as the actor (None: the system, e.g. the command line).
-    """
+    `campaign.created` by `created_by` (None: the system, e.g. the command line)."""
     unit = find_unit(session, unit_code)
     if unit is None:
         raise CampaignError(f"unit {unit_code} does not exist", "unknown_unit", unit=unit_code)
@@ -326,12 +327,13 @@ def create_incident(
     description: str,
     unit_code: str,
     officers: Sequence[str],
+    deadlines: Deadlines,
     schedule: Sequence[FollowUp] = DEFAULT_INCIDENT_SCHEDULE,
     created_by: User | None = None,
 ) -> Incident:
-    """Record a critical incident and schedule follow-up screenings for the officers involved;
-    audited `incident.created` with `created_by` as the actor (None: the system, e.g. the
-    command line), who must be allowed to record incidents in the unit."""
+    """Record a critical incident, schedule the officers' follow-up screenings and open an
+    outreach task for each (clocks from `deadlines`); audited `incident.created` by
+    `created_by` (None: the system), who must be allowed to record incidents in the unit."""
     unit = find_unit(session, unit_code)
     if unit is None:
         raise CampaignError(f"unit {unit_code} does not exist", "unknown_unit", unit=unit_code)
@@ -372,6 +374,7 @@ def create_incident(
                 )
             )
     session.flush()
+    open_outreach(session, people, incident.id, deadlines)
     audit(
         session,
         actor=created_by,

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from wellbeing.org.models import Unit
+from wellbeing.referrals.models import Kind, Referral
 from wellbeing.screening.models import Assignment, AssignmentStatus, Campaign, Incident
 
 
@@ -56,11 +57,13 @@ def wave_participation(session: Session, wave_ids: Sequence[int]) -> dict[int, P
 
 @dataclass(frozen=True)
 class IncidentRow:
-    """An incident with its unit and how many officers are followed up."""
+    """An incident with its unit, how many officers are followed up, and how many of them the
+    station's outreach reached (counts only: a decline and a task still waiting look alike)."""
 
     incident: Incident
     unit: Unit
     officers: int
+    reached: int = 0
 
 
 def list_incidents(session: Session, units: ColumnElement[bool]) -> list[IncidentRow]:
@@ -71,14 +74,24 @@ def list_incidents(session: Session, units: ColumnElement[bool]) -> list[Inciden
         .group_by(Assignment.incident_id)
         .subquery()
     )
+    reached = (
+        select(Referral.incident_id, func.count(Referral.id).label("n"))
+        .where(Referral.kind == Kind.OUTREACH.value, Referral.contacted_at.is_not(None))
+        .group_by(Referral.incident_id)
+        .subquery()
+    )
     rows = session.execute(
-        select(Incident, Unit, func.coalesce(involved.c.n, 0))
+        select(Incident, Unit, func.coalesce(involved.c.n, 0), func.coalesce(reached.c.n, 0))
         .join(Unit, Incident.unit_id == Unit.id)
         .outerjoin(involved, involved.c.incident_id == Incident.id)
+        .outerjoin(reached, reached.c.incident_id == Incident.id)
         .where(units)
         .order_by(Incident.occurred_on.desc(), Incident.id.desc())
     ).all()
-    return [IncidentRow(incident, unit, int(count)) for incident, unit, count in rows]
+    return [
+        IncidentRow(incident, unit, int(count), int(contacted))
+        for incident, unit, count, contacted in rows
+    ]
 
 
 def units_where(session: Session, units: ColumnElement[bool]) -> list[Unit]:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import incident_scope_clause, may_record_incident_in
-from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.context import catalogue, db, screening_policy
 from wellbeing.org.models import Role, Unit, User
 from wellbeing.org.service import find_unit
 from wellbeing.screening import campaigns as service
@@ -89,6 +89,7 @@ def create_incident() -> ResponseReturnValue:
             unit_code=unit.code,
             officers=fields.officers,
             schedule=fields.schedule,
+            deadlines=screening_policy().deadlines,
             created_by=user,
         )
     except FormProblems as problems:

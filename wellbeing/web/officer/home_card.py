@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
+from wellbeing.referrals import outreach
 from wellbeing.screening import service
 from wellbeing.screening.consent import current_consent
 from wellbeing.screening.views_data import text_in
@@ -37,4 +38,12 @@ def officer_card(
                     "questionnaires": questionnaires,
                 }
             )
-    return {"pending": pending, "consented": current_consent(session, officer) is not None}
+    tasks = [
+        {"id": task.id, "opened_on": task.opened_at}
+        for task in outreach.outreach_for(session, officer)
+    ]
+    return {
+        "pending": pending,
+        "consented": current_consent(session, officer) is not None,
+        "outreach": tasks,
+    }

@@ -1,0 +1,49 @@
+"""Who covers a unit: active users holding a role whose grant is scoped to the unit or an
+ancestor (the counsellors told of a referral, the supervisors it escalates to)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.orm import Session
+
+from wellbeing.org.models import Role, RoleGrant, Unit, User
+
+_UNITS = cast(Table, Unit.__table__)
+_GRANTS = cast(Table, RoleGrant.__table__)
+_USERS = cast(Table, User.__table__)
+_UNIT_PATH = select(_UNITS.c.path).where(_UNITS.c.id == bindparam("unit_id"))
+# Who covers a unit: active users with a grant of the role scoped to the unit or an ancestor.
+# Built once (the submission path asks it whenever a referral opens).
+_COVERING = select(_USERS.c.id).where(
+    _USERS.c.active.is_(True),
+    _USERS.c.id.in_(
+        select(_GRANTS.c.user_id).where(
+            _GRANTS.c.role == bindparam("role"),
+            _GRANTS.c.scope_unit_id.in_(bindparam("ancestors", expanding=True)),
+        )
+    ),
+)
+_COVERING_IDS = _COVERING.order_by(_USERS.c.id)
+
+
+def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:
+    """Active users holding a role whose scope covers the unit."""
+    query = select(User).where(User.id.in_(_COVERING)).order_by(User.id)
+    return list(session.scalars(query, _covering_params(unit.path, role)))
+
+
+def staff_ids_covering(session: Session, unit_id: int, role: Role) -> list[int]:
+    """`staff_covering`'s users as ids (the submission path: no users loaded)."""
+    path = session.connection().execute(_UNIT_PATH, {"unit_id": unit_id}).scalar_one()
+    params = _covering_params(path, role)
+    return list(session.connection().execute(_COVERING_IDS, params).scalars())
+
+
+def _covering_params(path: str, role: Role) -> dict[str, object]:
+    return {"role": role.value, "ancestors": _ancestors(path)}
+
+
+def _ancestors(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
