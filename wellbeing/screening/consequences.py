@@ -17,6 +17,7 @@ from wellbeing.audit.service import record as audit
 from wellbeing.core.clock import utcnow
 from wellbeing.facts.service import record_fact
 from wellbeing.instruments import Definition, Result
+from wellbeing.oncall.routing import route_urgent
 from wellbeing.org.models import User
 from wellbeing.referrals.service import Reason, open_or_join
 from wellbeing.rules import Evaluation, evaluate
@@ -100,6 +101,7 @@ def _refer(
         deadlines=policy.deadlines,
         submission_id=submission.id,
     )
+    route_urgent(session, referral, utcnow(), policy.on_call)  # outside office hours: on call
     return {"id": referral.id, "priority": referral.priority}
 
 

@@ -1,0 +1,138 @@
+"""Urgent referrals outside office hours: to the on-call counsellor at once, then, unclaimed, to
+the on-call supervisor.
+
+`route_urgent` is called when a referral opens (or turns urgent). Outside office hours it tells
+every on-call counsellor (`referral.on_call`), or — nobody on call — the station's shared channel
+and every supervisor covering the officer's unit (`roster.nobody_on_call`), and records the
+routing (`OnCallRouting`, one row per referral). `escalate_due` (job `oncall.escalate`, every
+minute) takes each routed referral still open after the policy's delay to the on-call
+supervisors (`referral.on_call_escalated`; nobody on call: the channel and every supervisor in
+scope) and stamps the routing, so each step is sent once — the dedupe keys name the referral and
+the person, and the stamp lives in the database, across restarts.
+
+The station (whose channel is told) is the unit whose roster applies; without any roster on the
+path, the nearest unit on it that a counsellor grant is scoped to, else the officer's unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wellbeing.notify.service import Channel, enqueue
+from wellbeing.oncall.hours import is_office_hours
+from wellbeing.oncall.models import OnCallRouting
+from wellbeing.oncall.policy import OnCallPolicy
+from wellbeing.oncall.roster import roster_for, roster_unit_for
+from wellbeing.org.models import Role, RoleGrant, Unit, User
+from wellbeing.referrals.models import Referral
+from wellbeing.referrals.staff import staff_covering
+
+ON_CALL = "referral.on_call"
+ESCALATED = "referral.on_call_escalated"
+NOBODY = "roster.nobody_on_call"
+
+
+def route_urgent(session: Session, referral: Referral, now: datetime, policy: OnCallPolicy) -> None:
+    """Send an urgent referral on call if `now` is outside office hours (once per referral)."""
+    if referral.priority != "urgent" or referral.kind != "referral":
+        return
+    if is_office_hours(now, policy.office_hours, policy.tz):
+        return
+    if session.get(OnCallRouting, referral.id) is not None:
+        return
+    roster = roster_for(session, referral.unit)
+    counsellors = roster.on_call_at(now, Role.COUNSELLOR, policy.tz)
+    station = station_of(session, referral.unit)
+    session.add(
+        OnCallRouting(
+            referral_id=referral.id,
+            unit_id=station.id,
+            routed_at=now,
+            nobody_on_call=not counsellors,
+        )
+    )
+    session.flush()
+    if counsellors:
+        _tell(session, referral, ON_CALL, counsellors)
+    else:
+        _tell_everyone(session, referral, station, NOBODY)
+
+
+def escalate_due(session: Session, now: datetime, policy: OnCallPolicy) -> int:
+    """Escalate every routed referral still open past the delay; return how many."""
+    due = session.scalars(
+        select(OnCallRouting)
+        .join(Referral, Referral.id == OnCallRouting.referral_id)
+        .where(
+            OnCallRouting.escalated_at.is_(None),
+            OnCallRouting.routed_at <= now - policy.escalate_after,
+            Referral.status == "open",
+        )
+        .order_by(OnCallRouting.routed_at)
+    ).all()
+    done = 0
+    for routing in due:
+        stamped = session.execute(
+            update(OnCallRouting)
+            .where(
+                OnCallRouting.referral_id == routing.referral_id,
+                OnCallRouting.escalated_at.is_(None),
+            )
+            .values(escalated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(stamped, "rowcount", 0) != 1:  # another runner took this step
+            continue
+        _escalate(session, routing, now, policy)
+        done += 1
+    session.flush()
+    return done
+
+
+def _escalate(
+    session: Session, routing: OnCallRouting, now: datetime, policy: OnCallPolicy
+) -> None:
+    referral = session.get_one(Referral, routing.referral_id)
+    supervisors = roster_for(session, referral.unit).on_call_at(now, Role.SUPERVISOR, policy.tz)
+    if supervisors:
+        _tell(session, referral, ESCALATED, supervisors)
+    else:
+        _tell_everyone(session, referral, routing.unit, ESCALATED)
+
+
+def station_of(session: Session, unit: Unit) -> Unit:
+    """The station answering for a unit: its roster's unit, else the nearest counsellor scope."""
+    roster_unit = roster_unit_for(session, unit)
+    if roster_unit is not None:
+        return roster_unit
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    scoped = set(
+        session.scalars(
+            select(RoleGrant.scope_unit_id).where(
+                RoleGrant.role == Role.COUNSELLOR.value, RoleGrant.scope_unit_id.in_(ids)
+            )
+        )
+    )
+    nearest = next((unit_id for unit_id in reversed(ids) if unit_id in scoped), unit.id)
+    return session.get_one(Unit, nearest)
+
+
+def _tell(session: Session, referral: Referral, kind: str, people: Sequence[User]) -> None:
+    for person in people:
+        enqueue(
+            session, kind=kind, recipient=person, dedupe_key=f"{kind}:{referral.id}:{person.id}"
+        )
+
+
+def _tell_everyone(session: Session, referral: Referral, station: Unit, kind: str) -> None:
+    enqueue(
+        session,
+        kind=kind,
+        recipient=Channel("station", station.code),
+        dedupe_key=f"{kind}:{referral.id}:station",
+    )
+    _tell(session, referral, kind, staff_covering(session, referral.unit, Role.SUPERVISOR))
