@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from tests.retention.conftest import CALM, SEVERE, referral_of
 from wellbeing.audit.models import AuditEntry
+from wellbeing.crisis import service as crisis
 from wellbeing.org.models import User
-from wellbeing.referrals.models import Referral, ReferralEvent
+from wellbeing.referrals.models import Referral, ReferralEvent, RiskAssessment
 from wellbeing.retention.errors import ErasureRefused
 from wellbeing.retention.service import ErasureReason, erase_officer
 from wellbeing.screening.consent import current_consent
@@ -59,6 +60,8 @@ def test_erasure_deletes_submissions_and_drafts_and_stubs_referrals(
     assert all(event.detail is None for event in events)
     assert len(_submissions(db_session, bystander)) == 1
     assert len(_drafts(db_session, bystander)) == 1
+    assert db_session.scalars(select(RiskAssessment)).all() == []  # sealed clinical content goes
+    assert crisis.read_plan_for_officer(db_session, officer) is None
     entry = db_session.scalars(
         select(AuditEntry).where(AuditEntry.action == "officer.erased")
     ).one()

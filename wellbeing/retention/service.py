@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from wellbeing.audit.service import record as audit
 from wellbeing.core.clock import utcnow
 from wellbeing.core.config import Settings
+from wellbeing.crisis import service as safety_plans
 from wellbeing.org.models import User
 from wellbeing.referrals import retention as referrals
 from wellbeing.retention.errors import ErasureRefused
@@ -117,6 +118,7 @@ def erase_officer(
     screening.delete_drafts_of(session, officer.id)
     for referral in referrals.referrals_of(session, officer.id):
         referrals.erase(session, referral, actor)
+    safety_plans.erase_safety_plan(session, officer.id)
     audit(
         session,
         actor=actor,

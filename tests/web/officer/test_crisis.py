@@ -44,8 +44,10 @@ def test_no_banner_without_a_critical_answer(pages: Pages) -> None:
 def test_the_banner_stays_until_a_counsellor_closes_the_referral(
     pages: Pages, db_session: Session, make_user: Callable[..., User]
 ) -> None:
+    from wellbeing.crisis import service as crisis
     from wellbeing.referrals import service as referrals
     from wellbeing.referrals.models import Outcome, Referral
+    from wellbeing.referrals.review import ReviewPolicy
 
     fill_phq9(pages, CRISIS_ANSWERS)
     pages.submit("phq9")
@@ -55,8 +57,16 @@ def test_the_banner_stays_until_a_counsellor_closes_the_referral(
     referral = db_session.scalars(select(Referral)).one()
     counsellor = make_user("counsellor", unit="BUR", scope="BUR")
     referrals.claim(db_session, referral, counsellor)
+    crisis.record_risk_assessment(
+        db_session, referral, counsellor, level="low", factors=[], actions=["follow_up_booked"]
+    )
     referrals.close(
-        db_session, referral, counsellor, outcome=Outcome.SUPPORT_PROVIDED, note="已联系并支持"
+        db_session,
+        referral,
+        counsellor,
+        outcome=Outcome.SUPPORT_PROVIDED,
+        note="已联系并支持",
+        review=ReviewPolicy(seed=b"insecure-test-seed"),
     )
     db_session.flush()
     assert 'id="crisis-banner"' not in pages.get("/")
