@@ -12,6 +12,7 @@ from wellbeing.core.config import Settings
 from wellbeing.core.db import Database
 from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
+from wellbeing.referrals.review import ReviewPolicy, review_policy_from
 from wellbeing.screening.policy import ScreeningPolicy
 
 
@@ -31,6 +32,17 @@ def screening_policy() -> ScreeningPolicy:
     """Instruments, rules and deadlines in force."""
     value: ScreeningPolicy = current_app.extensions["wellbeing.policy"]
     return value
+
+
+def review_policy() -> ReviewPolicy:
+    """Which closed cases land in the supervisors' review list (shares and seed from settings)."""
+    current = settings()
+    return review_policy_from(
+        current.review_seed,
+        current.secret_key,
+        current.review_share_urgent,
+        current.review_share_other,
+    )
 
 
 def database() -> Database:
