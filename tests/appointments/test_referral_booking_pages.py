@@ -14,6 +14,7 @@ from wellbeing.appointments import booking
 from wellbeing.appointments.models import Appointment, Slot
 from wellbeing.referrals import service as referrals
 from wellbeing.referrals.models import Referral, ReferralEvent
+from wellbeing.referrals.review import ReviewPolicy
 
 
 def _held_referral(db_session: Any, people: Any, holder: str = "c1") -> Referral:
@@ -151,7 +152,14 @@ def test_a_closed_referral_books_nothing(
     from wellbeing.referrals.models import Outcome
 
     referral, slot = _held_referral(db_session, people), make_slot()
-    referrals.close(db_session, referral, people["c1"], outcome=Outcome.DECLINED, note="不需要")
+    referrals.close(
+        db_session,
+        referral,
+        people["c1"],
+        outcome=Outcome.DECLINED,
+        note="不需要",
+        review=ReviewPolicy(seed=b"test"),
+    )
     db_session.flush()
     client = _signed_in(app, login, "c1")
     assert client.get(f"/referrals/{referral.id}/book").status_code == 302

@@ -75,11 +75,11 @@ def create_demo_data(env: dict[str, str]) -> None:
         pytest.fail(f"`wellbeing demo` failed ({demo.returncode}):\n{demo.stdout}{demo.stderr}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real service with demo data on SQLite in a temp instance; yields its base URL."""
-    folder = tmp_path_factory.mktemp("live")
-    env = demo_env(folder / "instance")
+@contextmanager
+def serve_demo(folder: Path, **settings: str) -> Iterator[str]:
+    """`wellbeing demo` data in `folder`/instance served by gunicorn on a free port, with these
+    WELLBEING_* settings added; yields the base URL and stops the server after."""
+    env = demo_env(folder / "instance") | settings
     create_demo_data(env)
     port = free_port()
     log = folder / "server.log"  # gunicorn's output, shown when start-up fails
@@ -97,6 +97,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base_url
     finally:
         stop(server)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real service with demo data on SQLite in a temp instance; yields its base URL."""
+    with serve_demo(tmp_path_factory.mktemp("live")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """From a worrying answer to a closed referral, in a real browser: an officer on a phone answers
 PHQ-9 item 9 with "several days" and sees the crisis contacts at once; counsellor1 finds the
-referral at the top of the queue as urgent, claims it, records a contact and closes it with an
-outcome; the officer's crisis banner is gone.
+referral at the top of the queue as urgent, claims it, records a contact and a risk assessment
+and closes it with an outcome; the officer's crisis banner is gone.
 
 The officer is added fresh with `wellbeing users add` (the demo history leaves most demo officers
 with an open crisis referral already, so none starts without a banner); counsellor1's scope is
@@ -100,6 +100,11 @@ def test_item_nine_reaches_a_counsellor_who_closes_it_and_the_banner_ends(
     desk.click("#contact-submit")
     expect(desk.locator("#referral")).to_have_attribute("data-status", "contacted")
     expect(desk.locator("#history li[data-kind=contact_attempt]")).to_have_count(1)
+
+    desk.check("#level-moderate")  # an urgent referral closes only after a risk assessment
+    desk.check("#action-safety_plan_made")
+    desk.click("#risk-submit")
+    expect(desk.locator("#crisis")).to_have_attribute("data-assessments", "1")
 
     desk.select_option("#close-outcome", "support_provided")
     desk.fill("#close-note", "Met in person; safety plan made; follow-up booked.")

@@ -12,6 +12,9 @@ from wellbeing.notify.models import OutboxMessage
 from wellbeing.referrals import service
 from wellbeing.referrals.errors import AlreadyClaimed, ReferralError, WrongState
 from wellbeing.referrals.models import Outcome, Referral, Status
+from wellbeing.referrals.review import ReviewPolicy
+
+REVIEW = ReviewPolicy(seed=b"test")
 
 
 def test_reasons_join_one_open_referral_and_priority_only_rises(
@@ -56,8 +59,17 @@ def test_claim_contact_close(db_session: Any, make_user: Any, refer: Any, staff:
     service.record_contact(db_session, referral, staff["c1"], reached=True, note="已电话联系")
     assert referral.status == Status.CONTACTED.value
     with pytest.raises(ReferralError):
-        service.close(db_session, referral, staff["c1"], outcome=Outcome.DECLINED, note=" ")
-    service.close(db_session, referral, staff["c1"], outcome=Outcome.SUPPORT_PROVIDED, note="完成")
+        service.close(
+            db_session, referral, staff["c1"], outcome=Outcome.DECLINED, note=" ", review=REVIEW
+        )
+    service.close(
+        db_session,
+        referral,
+        staff["c1"],
+        outcome=Outcome.SUPPORT_PROVIDED,
+        note="完成",
+        review=REVIEW,
+    )
     assert referral.status == Status.CLOSED.value
     assert referral.outcome == "support_provided"
     with pytest.raises(WrongState):

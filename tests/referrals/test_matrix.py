@@ -32,6 +32,7 @@ from wellbeing.referrals import break_glass, service
 ROLES = ("officer", "c_in", "c_out", "sup", "sup_out", "leader", "admin", "anon")
 REASON = "A colleague called: he may be at risk tonight."
 
+_ROSTER_POST = (403, 403, 403, 302, 404, 403, 403, 401)  # a bad or empty form is flashed
 # (method, path, body, statuses in the order of ROLES)
 WEB: list[tuple[str, str, dict[str, str], tuple[int, ...]]] = [
     ("GET", "/referrals", {}, (403, 200, 200, 200, 200, 403, 403, 302)),
@@ -65,7 +66,37 @@ WEB: list[tuple[str, str, dict[str, str], tuple[int, ...]]] = [
         {"slot_id": "none"},
         (403, 422, 404, 422, 404, 403, 403, 401),
     ),
+    (
+        "POST",
+        "/referrals/{held}/risk-assessment",
+        {"level": "low", "actions": "follow_up_booked"},
+        (403, 302, 404, 302, 404, 403, 403, 401),
+    ),
+    (
+        "POST",
+        "/referrals/{held}/safety-plan",
+        {"coping": "Go for a walk."},
+        (403, 302, 404, 302, 404, 403, 403, 401),
+    ),
     ("GET", "/referrals/supervision", {}, (403, 403, 403, 200, 200, 403, 403, 302)),
+    ("GET", "/referrals/supervision/reviews", {}, (403, 403, 403, 200, 200, 403, 403, 302)),
+    ("GET", "/referrals/supervision/caseload", {}, (403, 403, 403, 200, 200, 403, 403, 302)),
+    (
+        "POST",
+        "/referrals/{held}/review",
+        {"decision": "signed_off", "comment": "x"},
+        (403, 403, 403, 302, 404, 403, 403, 401),
+    ),
+    (
+        "GET",
+        "/referrals/supervision/roster/{station}",
+        {},
+        (403, 403, 403, 200, 404, 403, 403, 302),
+    ),
+    *[
+        ("POST", "/referrals/supervision/roster/{station}/" + step, {}, _ROSTER_POST)
+        for step in ("entries", "changes", "entries/{zero}/remove", "changes/{zero}/remove")
+    ],
     ("GET", "/referrals/break-glass", {}, (403, 403, 403, 200, 200, 403, 403, 302)),
     (
         "GET",
@@ -99,6 +130,13 @@ WEB: list[tuple[str, str, dict[str, str], tuple[int, ...]]] = [
 
 API: list[tuple[str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", "/api/v1/referrals", None, (403, 200, 200, 200, 200, 403, 403, 401)),
+    (
+        "POST",
+        "/api/v1/referrals/{held}/review",
+        {"decision": "signed_off", "comment": "x"},
+        (403, 403, 403, 409, 404, 403, 403, 401),
+    ),
+    ("GET", "/api/v1/supervision/caseload", None, (403, 403, 403, 200, 200, 403, 403, 401)),
     ("GET", "/api/v1/referrals/{open}", None, (403, 200, 404, 200, 404, 403, 403, 401)),
     ("POST", "/api/v1/referrals/{open}/claim", None, (403, 200, 404, 200, 404, 403, 403, 401)),
     (
@@ -126,6 +164,13 @@ API: list[tuple[str, str, dict[str, Any] | None, tuple[int, ...]]] = [
         (403, 403, 403, 200, 404, 403, 403, 401),
     ),
     ("POST", "/api/v1/me/self-referral", {}, (201, 403, 403, 403, 403, 403, 403, 401)),
+    ("GET", "/api/v1/me/outreach", None, (200, 403, 403, 403, 403, 403, 403, 401)),
+    (
+        "POST",
+        "/api/v1/me/outreach/{missing}/decline",
+        None,
+        (404, 403, 403, 403, 403, 403, 403, 401),
+    ),
 ]
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -187,6 +232,9 @@ def world(db_session: Any, person: Any, submit_phq9: Any, deadlines: Any) -> dic
         "quiet": quiet.id,
         "grant": grant.id,
         "quiet_officer": "quiet_b",
+        "station": "ST1",
+        "zero": 0,  # a roster row that does not exist: the form answers 302 with a notice
+        "missing": "no-such-task",
     }
     return {"users": users, "ids": ids}
 
@@ -251,6 +299,6 @@ def test_every_referral_route_is_in_the_matrix(app: Flask) -> None:
     routes = {
         re.sub(r"<[^>]+>", "<>", rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.split(".")[0] in {"referrals", "talk", "api_referrals"}
+        if rule.endpoint.split(".")[0] in {"referrals", "talk", "api_referrals", "api_supervision"}
     }
     assert routes <= covered, routes - covered

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wellbeing.audit.models import AuditEntry
 from wellbeing.referrals import service
 from wellbeing.referrals.models import Referral, Status
+from wellbeing.referrals.review import ReviewPolicy
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -106,9 +107,16 @@ def test_claim_contact_close_from_the_pages_ends_the_crisis_banner(
     assert 'id="contact-form"' in c1.get(page).get_data(as_text=True)
     _post(c1, page, f"{page}/contacts", reached="yes", note="spoke on the phone")
     _post(c1, page, f"{page}/notes", note="follow-up next week")
+    refused = _post(c1, page, f"{page}/close", outcome="support_provided", note="seen twice")
+    assert refused.status_code == 302  # back to the page, with the reason
+    shown = c1.get(f"{page}?lang=en").get_data(as_text=True)
+    assert "only after a risk assessment is recorded" in shown  # urgent: assess first
+    referral = db_session.get(Referral, referral_id)
+    db_session.refresh(referral)
+    assert referral.status == Status.CONTACTED.value
+    _post(c1, page, f"{page}/risk-assessment", level="moderate", actions="safety_plan_made")
     response = _post(c1, page, f"{page}/close", outcome="support_provided", note="seen twice")
     assert response.status_code == 302
-    referral = db_session.get(Referral, referral_id)
     db_session.refresh(referral)
     assert referral.status == Status.CLOSED.value
     kinds = [e.kind for e in referral.events]
@@ -170,7 +178,14 @@ def test_supervisor_lists_overdue_escalated_and_closed_and_reassigns(
     late = refer(make_user("officer"), "urgent")
     done = refer(make_user("officer"), "high")
     service.claim(db_session, done, staff["c1"])
-    service.close(db_session, done, staff["c1"], outcome=service.Outcome.DECLINED, note="n")
+    service.close(
+        db_session,
+        done,
+        staff["c1"],
+        outcome=service.Outcome.DECLINED,
+        note="n",
+        review=ReviewPolicy(seed=b"test"),
+    )
     frozen_clock.advance(hours=5)
     escalate_due(db_session)
     db_session.flush()

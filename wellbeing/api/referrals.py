@@ -18,15 +18,16 @@ from flask_babel import gettext as _
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
-from wellbeing.faces.context import catalogue, db, screening_policy
+from wellbeing.faces.context import catalogue, db, review_policy, screening_policy
 from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import error_message
 from wellbeing.org.models import Role, User
-from wellbeing.referrals import reading, service
+from wellbeing.referrals import outreach, reading, service
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Outcome, Referral, Status
 from wellbeing.referrals.permissions import may_reassign, may_see, may_work
+from wellbeing.referrals.staff import staff_covering
 
 bp = Blueprint("api_referrals", __name__, url_prefix="/api/v1")
 STAFF = (Role.COUNSELLOR, Role.SUPERVISOR)
@@ -116,7 +117,12 @@ def close(referral_id: str) -> ResponseReturnValue:
         values = ", ".join(o.value for o in Outcome)
         raise _invalid("outcome", _("Field outcome must be one of: %(values)s.", values=values))
     note = _note(body, required=True)
-    return _act(lambda: service.close(db(), referral, user, outcome=Outcome(outcome), note=note))
+    policy = review_policy()
+    return _act(
+        lambda: service.close(
+            db(), referral, user, outcome=Outcome(outcome), note=note, review=policy
+        )
+    )
 
 
 @bp.post("/referrals/<referral_id>/reassign")
@@ -130,7 +136,7 @@ def reassign(referral_id: str) -> ResponseReturnValue:
     target = next(
         (
             person
-            for person in service.staff_covering(db(), referral.unit, Role.COUNSELLOR)
+            for person in staff_covering(db(), referral.unit, Role.COUNSELLOR)
             if person.username == username and person.id != referral.officer_id
         ),
         None,
@@ -157,6 +163,27 @@ def self_referral() -> ResponseReturnValue:
     return jsonify(
         _jsonable({"id": referral.id, "status": referral.status, "contact_by": contact_by})
     ), 201
+
+
+@bp.get("/me/outreach")
+@roles(Role.OFFICER)
+def my_outreach() -> ResponseReturnValue:
+    """The caller's open outreach tasks after a critical incident (what they may decline)."""
+    tasks = outreach.outreach_for(db(), caller())
+    return jsonify([_jsonable({"id": t.id, "opened_at": t.opened_at}) for t in tasks])
+
+
+@bp.post("/me/outreach/<task_id>/decline")
+@roles(Role.OFFICER)
+def decline_outreach(task_id: str) -> ResponseReturnValue:
+    """Decline the station's outreach (one tap); the follow-up screenings stay as they are."""
+    officer = caller()
+    task = next((t for t in outreach.outreach_for(db(), officer) if t.id == task_id), None)
+    if task is None:
+        raise _not_found()
+    outreach.decline_outreach(db(), task, officer)
+    db().commit()
+    return jsonify(_jsonable({"id": task.id, "status": task.status, "outcome": task.outcome}))
 
 
 def _load(referral_id: str) -> Referral:

@@ -14,6 +14,7 @@ from wellbeing.core.config import ConfigError, Settings, load_settings, require_
 from wellbeing.core.db import Database, make_engine
 from wellbeing.crypto import Keyring, KeyringError, select_provider
 from wellbeing.instruments import CatalogueError
+from wellbeing.oncall.policy import policy_from as oncall_policy_from
 from wellbeing.rules import RuleSetError
 from wellbeing.screening.policy import load_policy
 from wellbeing.sealing.columns import set_active_keyring
@@ -50,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def init_settings(app: Flask, settings: Settings) -> None:
     """Put the settings object and Flask's own keys on the app."""
     app.extensions["wellbeing.settings"] = settings
+    app.extensions["wellbeing.oncall"] = oncall_policy_from(settings)  # bad office hours: stop
     app.config.update(
         SECRET_KEY=settings.secret_key or "insecure-test-only-secret",
         TESTING=settings.testing,

@@ -47,6 +47,7 @@ def all_jobs() -> tuple[Job, ...]:
     from wellbeing.activity.jobs import JOBS as ACTIVITY_JOBS
     from wellbeing.appointments.jobs import JOBS as APPOINTMENT_JOBS
     from wellbeing.notify.jobs import JOBS as NOTIFY_JOBS
+    from wellbeing.oncall.jobs import JOBS as ONCALL_JOBS
     from wellbeing.referrals.jobs import JOBS as REFERRAL_JOBS
     from wellbeing.releases.jobs import JOBS as REPORT_JOBS
     from wellbeing.retention.jobs import JOBS as RETENTION_JOBS
@@ -61,6 +62,7 @@ def all_jobs() -> tuple[Job, ...]:
         *RETENTION_JOBS,
         *APPOINTMENT_JOBS,
         *ACTIVITY_JOBS,
+        *ONCALL_JOBS,
     )
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):

@@ -51,6 +51,8 @@ STATUS_OF_CODE: dict[str, int] = {
     "wrong_state": 409,
     "queue_empty": 404,
     "break_glass_refused": 422,
+    "risk_assessment_required": 409,
+    "not_reviewable": 409,
     # retention
     "erasure_refused": 409,
     # library

@@ -39,6 +39,14 @@ EVENT_LABELS = {
     "reassigned": _l("Reassigned"),
     "half_deadline": _l("Half the deadline passed; supervisors told"),
     "escalated": _l("Deadline passed; escalated to supervisors"),
+    "contact_half_time": _l("Half the time for first contact passed; the holder reminded"),
+    "contact_overdue": _l("No first contact in time; escalated to supervisors"),
+    "close_half_time": _l("Half the time to close passed; the holder reminded"),
+    "close_overdue": _l("Not closed in time; escalated to supervisors"),
+    "unreachable": _l("Three failed contact attempts; supervisors told (consider a welfare check)"),
+    "declined_by_officer": _l("The officer declined outreach"),
+    "signed_off": _l("Signed off by a supervisor"),
+    "reopened": _l("Reopened by a supervisor"),
 }
 REFUSALS = {
     "reason_too_short": _l("Please write a reason of at least 20 characters."),
@@ -71,6 +79,10 @@ def error_message(exc: ReferralError) -> str:
     by_code = {
         "wrong_state": _("This referral is not in a state that allows this step."),
         "queue_empty": _("No referral is waiting in your queue."),
+        "risk_assessment_required": _(
+            "An urgent referral can be closed only after a risk assessment is recorded."
+        ),
+        "not_reviewable": _("This case is not waiting for review."),
     }
     by_text = {
         "closing needs a note": _("Closing needs a note."),

@@ -115,6 +115,65 @@ KINDS: dict[str, Kind] = {
             _PRIORITY,
         ),
         Kind(
+            "referral.contact_due",
+            N_("Reminder: a referral you hold is waiting for first contact"),
+            N_(
+                "A referral you claimed has passed half of its time for first contact with the "
+                "officer. Please sign in and record your contact."
+            ),
+            _PRIORITY,
+        ),
+        Kind(
+            "referral.contact_overdue",
+            N_("A claimed referral has had no contact in time"),
+            N_(
+                "A claimed referral has passed its deadline for first contact with the officer "
+                "and was escalated to supervisors. Please sign in to review it."
+            ),
+            _PRIORITY,
+        ),
+        Kind(
+            "referral.close_due",
+            N_("Reminder: a case you hold is due to close"),
+            N_(
+                "A case you hold has passed half of its time to close. Please sign in to review it."
+            ),
+            _PRIORITY,
+        ),
+        Kind(
+            "referral.close_overdue",
+            N_("A case has not closed in time"),
+            N_(
+                "A case has passed its time to close and was escalated to supervisors. Please "
+                "sign in to review it."
+            ),
+            _PRIORITY,
+        ),
+        Kind(
+            "referral.unreachable",
+            N_("An officer could not be reached"),
+            N_(
+                "Three contact attempts on an urgent referral have failed: the officer is "
+                "unreachable. Consider a welfare check. Please sign in to review it now."
+            ),
+            _PRIORITY,
+        ),
+        Kind(
+            "referral.reopened",
+            N_("A case you held was reopened"),
+            N_("A supervisor reopened a case you held. Please sign in to see the reason."),
+            _PRIORITY,
+        ),
+        Kind(
+            "outreach.waiting",
+            N_("Outreach after a critical incident is waiting"),
+            N_(
+                "Officers involved in a critical incident are waiting to be contacted by the "
+                "station. Please sign in to claim the outreach tasks."
+            ),
+            {},
+        ),
+        Kind(
             "group.seat_offered",
             N_("A place in a group session is now yours"),
             N_(
@@ -148,6 +207,33 @@ KINDS: dict[str, Kind] = {
             N_(
                 "A supervisor opened a screening record through emergency access. "
                 "Please sign in and review the reason in the break-glass list."
+            ),
+            {},
+        ),
+        Kind(
+            "referral.on_call",
+            N_("You are on call: an urgent referral is waiting"),
+            N_(
+                "You are on call, and an urgent referral is waiting in the station's queue. "
+                "Please sign in and claim it now."
+            ),
+            {},
+        ),
+        Kind(
+            "referral.on_call_escalated",
+            N_("An urgent referral was not claimed on call"),
+            N_(
+                "An urgent referral sent to the on-call counsellor has not been claimed. "
+                "Please sign in and make sure someone claims it now."
+            ),
+            {},
+        ),
+        Kind(
+            "roster.nobody_on_call",
+            N_("Nobody is on call for an urgent referral"),
+            N_(
+                "An urgent referral arrived outside office hours and nobody is on call at the "
+                "station. Please sign in and claim it now, and fill the gap in the roster."
             ),
             {},
         ),

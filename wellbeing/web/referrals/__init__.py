@@ -9,6 +9,9 @@ from wellbeing.web.referrals import (  # noqa: F401 - imported to register their
     break_glass_views,
     case_views,
     queue_views,
+    review_views,
+    roster_views,
+    safety_views,
     supervise_views,
 )
 from wellbeing.web.referrals.blueprint import bp

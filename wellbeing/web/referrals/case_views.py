@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
-from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.context import catalogue, db, review_policy
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import time_left
 from wellbeing.org.models import Role
@@ -19,6 +19,7 @@ from wellbeing.referrals import reading, service
 from wellbeing.referrals.errors import ReferralError
 from wellbeing.referrals.models import Outcome, Referral
 from wellbeing.referrals.permissions import may_reassign, may_work
+from wellbeing.referrals.staff import staff_covering
 from wellbeing.web.referrals.blueprint import (
     STAFF,
     back_to,
@@ -28,6 +29,7 @@ from wellbeing.web.referrals.blueprint import (
     load_workable,
 )
 from wellbeing.web.referrals.charts import trend_charts
+from wellbeing.web.referrals.safety_views import crisis_panel
 
 NOTE_MAX = 5000
 
@@ -39,12 +41,11 @@ def detail(referral_id: str) -> ResponseReturnValue:
     user, referral = current_staff(), load_referral(referral_id)
     lang = current_language()
     record = reading.read_referral(db(), user, referral, catalogue(), lang)
+    crisis = crisis_panel(user, referral)  # audited reads: before the commit
     db().commit()
     now = utcnow()
     counsellors = (
-        service.staff_covering(db(), referral.unit, Role.COUNSELLOR)
-        if may_reassign(user, referral)
-        else []
+        staff_covering(db(), referral.unit, Role.COUNSELLOR) if may_reassign(user, referral) else []
     )
     return render_template(
         "referrals/detail.html",
@@ -57,6 +58,7 @@ def detail(referral_id: str) -> ResponseReturnValue:
         may_work=may_work(user, referral),
         counsellors=[c for c in counsellors if c.id != referral.officer_id],
         outcomes=list(Outcome),
+        crisis=crisis,
     )
 
 
@@ -100,7 +102,9 @@ def close(referral_id: str) -> ResponseReturnValue:
         return back_to(referral)
     return _act(
         referral,
-        lambda: service.close(db(), referral, user, outcome=Outcome(outcome), note=note),
+        lambda: service.close(
+            db(), referral, user, outcome=Outcome(outcome), note=note, review=review_policy()
+        ),
         _("The referral is closed."),
     )
 
@@ -116,7 +120,7 @@ def reassign(referral_id: str) -> ResponseReturnValue:
     target = next(
         (
             person
-            for person in service.staff_covering(db(), referral.unit, Role.COUNSELLOR)
+            for person in staff_covering(db(), referral.unit, Role.COUNSELLOR)
             if person.username == username and person.id != referral.officer_id
         ),
         None,

@@ -12,7 +12,7 @@ from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import time_left
 from wellbeing.org.models import Role
 from wellbeing.referrals import reading
-from wellbeing.referrals.escalation import HALF_DEADLINE
+from wellbeing.referrals.clocks import HALF_DEADLINE
 from wellbeing.web.referrals.blueprint import bp, current_staff
 
 CLOSED_SHOWN = 100
