@@ -109,8 +109,8 @@ def test_claim_contact_close_from_the_pages_ends_the_crisis_banner(
     _post(c1, page, f"{page}/notes", note="follow-up next week")
     refused = _post(c1, page, f"{page}/close", outcome="support_provided", note="seen twice")
     assert refused.status_code == 302  # back to the page, with the reason
-    shown = c1.get(f"{page}?lang=en").get_data(as_text=True)
-    assert "only after a risk assessment is recorded" in shown  # urgent: assess first
+    shown = c1.get(page).get_data(as_text=True)
+    assert "紧急转介须先记录风险评估，才能结案。" in shown  # urgent: assess first (flashed in zh-CN)
     referral = db_session.get(Referral, referral_id)
     db_session.refresh(referral)
     assert referral.status == Status.CONTACTED.value
@@ -184,9 +184,11 @@ def test_supervisor_lists_overdue_escalated_and_closed_and_reassigns(
         staff["c1"],
         outcome=service.Outcome.DECLINED,
         note="n",
-        review=ReviewPolicy(seed=b"test"),
+        review=ReviewPolicy(seed=b"test", other_share=1.0),
     )
-    frozen_clock.advance(hours=5)
+    silent = refer(make_user("officer"), "high")
+    service.claim(db_session, silent, staff["c2"])  # claimed, never contacted: 1 day to reach
+    frozen_clock.advance(hours=25)
     escalate_due(db_session)
     db_session.flush()
     sup = _signed_in(app, login, "sup")
@@ -194,8 +196,10 @@ def test_supervisor_lists_overdue_escalated_and_closed_and_reassigns(
     for section in ("overdue-table", "escalated-table"):
         table = page.split(f'id="{section}"')[1].split("</table>")[0]
         assert late.id in table
-    closed = page.split('id="closed-table"')[1].split("</table>")[0]
-    assert done.id in closed
+    held_late = page.split('id="held-late-table"')[1].split("</table>")[0]
+    assert silent.id in held_late
+    assert late.id not in held_late
+    assert 'id="reviews-waiting" data-count="1"' in page
     detail = f"/referrals/{late.id}"
     assert 'id="reassign-form"' in sup.get(detail).get_data(as_text=True)
     response = _post(sup, detail, f"{detail}/reassign", counsellor="c2")
