@@ -103,6 +103,28 @@ def test_contact_note_close_by_the_holder(
     assert again.status_code == 409
 
 
+def test_an_urgent_referral_closes_only_after_a_risk_assessment(
+    client: Any, db_session: Any, make_user: Any, refer: Any, staff: Any, bearer: Any
+) -> None:
+    referral = refer(make_user("officer"), "urgent", crisis=True)
+    headers = bearer("c1")
+    base = f"/api/v1/referrals/{referral.id}"
+    client.post(f"{base}/claim", headers=headers)
+    client.post(f"{base}/contacts", headers=headers, json={"reached": True, "note": "ok"})
+    body = {"outcome": "support_provided", "note": "done"}
+    refused = client.post(f"{base}/close", headers=headers, json=body)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "risk_assessment_required"
+    db_session.expire_all()
+    assert referral.status == Status.CONTACTED.value  # nothing written
+    assessment = {"level": "moderate", "factors": [], "actions": ["safety_plan_made"]}
+    recorded = client.post(f"{base}/risk-assessment", headers=headers, json=assessment)
+    assert recorded.status_code == 201
+    closed = client.post(f"{base}/close", headers=headers, json=body)
+    assert closed.status_code == 200
+    assert closed.get_json()["status"] == Status.CLOSED.value
+
+
 def test_another_counsellor_in_scope_may_read_but_not_work(
     client: Any, make_user: Any, refer: Any, staff: Any, bearer: Any
 ) -> None:

@@ -164,7 +164,7 @@ def test_out_of_scope_staff_get_404(
     assert other.get("/referrals/does-not-exist").status_code == 404
 
 
-def test_supervisor_lists_overdue_escalated_and_closed_and_reassigns(
+def test_supervisor_lists_overdue_escalated_held_late_and_reassigns(
     app: Flask,
     db_session: Any,
     login: Any,
