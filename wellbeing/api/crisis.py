@@ -21,19 +21,16 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body
+from wellbeing.api.referrals import load_referral, require_work
 from wellbeing.auth.access import roles
 from wellbeing.crisis import service
 from wellbeing.crisis.errors import CrisisError, InvalidInput
 from wellbeing.faces.context import db
 from wellbeing.faces.crisis_texts import error_message, plan_json
 from wellbeing.faces.errors import ApiError, status_of
-from wellbeing.org.models import Role, User
-from wellbeing.referrals.models import Referral
-from wellbeing.referrals.permissions import may_see, may_work
-from wellbeing.referrals.service import find_referral
+from wellbeing.org.models import Role
 
 bp = Blueprint("api_crisis", __name__, url_prefix="/api/v1")
 STAFF = (Role.COUNSELLOR, Role.SUPERVISOR)
@@ -44,8 +41,8 @@ T = TypeVar("T")
 @roles(*STAFF)
 def record_risk_assessment(referral_id: str) -> ResponseReturnValue:
     """A risk assessment: {"level", "factors": [str], "actions": [str], "note"?} → 201."""
-    user, referral = caller(), _load(referral_id)
-    _require_work(user, referral)
+    user, referral = caller(), load_referral(referral_id)
+    require_work(user, referral)
     body = json_body()
     assessment = _act(
         lambda: service.record_risk_assessment(
@@ -72,7 +69,7 @@ def record_risk_assessment(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def get_referral_safety_plan(referral_id: str) -> ResponseReturnValue:
     """The referral's officer's plan, both versions (audited)."""
-    user, referral = caller(), _load(referral_id)
+    user, referral = caller(), load_referral(referral_id)
     view = service.read_plan_for_staff(db(), referral, user)
     db().commit()
     return jsonify(plan_json(view))
@@ -82,8 +79,8 @@ def get_referral_safety_plan(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def put_referral_safety_plan(referral_id: str) -> ResponseReturnValue:
     """The counsellor's version, written with the officer: the six lists of strings."""
-    user, referral = caller(), _load(referral_id)
-    _require_work(user, referral)
+    user, referral = caller(), load_referral(referral_id)
+    require_work(user, referral)
     body = json_body()
     view = _act(lambda: service.write_plan_as_counsellor(db(), referral, user, body))
     return jsonify(plan_json(view))
@@ -103,22 +100,6 @@ def put_my_safety_plan() -> ResponseReturnValue:
     officer, body = caller(), json_body()
     view = _act(lambda: service.write_plan_as_officer(db(), officer, body))
     return jsonify(plan_json(view))
-
-
-def _load(referral_id: str) -> Referral:
-    referral = find_referral(db(), referral_id)
-    if referral is None or not may_see(caller(), referral):
-        raise ApiError(404, "not_found", _("This page or record does not exist."))
-    return referral
-
-
-def _require_work(user: User, referral: Referral) -> None:
-    if not may_work(user, referral):
-        raise ApiError(
-            403,
-            "not_holder",
-            _("Only the counsellor who holds this referral, or a supervisor, may do this."),
-        )
 
 
 def _act(step: Callable[[], T]) -> T:

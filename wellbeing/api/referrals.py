@@ -58,7 +58,7 @@ def list_referrals() -> ResponseReturnValue:
 @roles(*STAFF)
 def get_referral(referral_id: str) -> ResponseReturnValue:
     """One referral with reasons, history, the submissions behind it and the trend (audited)."""
-    user, referral = caller(), _load(referral_id)
+    user, referral = caller(), load_referral(referral_id)
     record = reading.read_referral(db(), user, referral, catalogue(), current_language())
     db().commit()
     body = {
@@ -77,7 +77,7 @@ def get_referral(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def claim(referral_id: str) -> ResponseReturnValue:
     """Claim; 409 `already_claimed` when someone else was first."""
-    user, referral = caller(), _load(referral_id)
+    user, referral = caller(), load_referral(referral_id)
     return _act(lambda: service.claim(db(), referral, user))
 
 
@@ -85,8 +85,8 @@ def claim(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def record_contact(referral_id: str) -> ResponseReturnValue:
     """A contact attempt: {"reached": bool, "note": str}."""
-    user, referral = caller(), _load(referral_id)
-    _require_work(user, referral)
+    user, referral = caller(), load_referral(referral_id)
+    require_work(user, referral)
     body = json_body()
     reached = body.get("reached")
     if not isinstance(reached, bool):
@@ -99,8 +99,8 @@ def record_contact(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def add_note(referral_id: str) -> ResponseReturnValue:
     """A case note: {"note": str}."""
-    user, referral = caller(), _load(referral_id)
-    _require_work(user, referral)
+    user, referral = caller(), load_referral(referral_id)
+    require_work(user, referral)
     note = _note(json_body(), required=True)
     return _act(lambda: service.add_note(db(), referral, user, note))
 
@@ -109,8 +109,8 @@ def add_note(referral_id: str) -> ResponseReturnValue:
 @roles(*STAFF)
 def close(referral_id: str) -> ResponseReturnValue:
     """Close: {"outcome": one of the outcomes, "note": str}."""
-    user, referral = caller(), _load(referral_id)
-    _require_work(user, referral)
+    user, referral = caller(), load_referral(referral_id)
+    require_work(user, referral)
     body = json_body()
     outcome = body.get("outcome")
     if not isinstance(outcome, str) or outcome not in {o.value for o in Outcome}:
@@ -129,7 +129,7 @@ def close(referral_id: str) -> ResponseReturnValue:
 @roles(Role.SUPERVISOR)
 def reassign(referral_id: str) -> ResponseReturnValue:
     """Hand the referral to a counsellor whose scope covers the unit: {"counsellor": username}."""
-    user, referral = caller(), _load(referral_id)
+    user, referral = caller(), load_referral(referral_id)
     if not may_reassign(user, referral):
         raise _not_found()
     username = json_body().get("counsellor")
@@ -178,7 +178,7 @@ def my_outreach() -> ResponseReturnValue:
 def decline_outreach(task_id: str) -> ResponseReturnValue:
     """Decline the station's outreach (one tap); the follow-up screenings stay as they are."""
     officer = caller()
-    task = next((t for t in outreach.outreach_for(db(), officer) if t.id == task_id), None)
+    task = outreach.open_task_of(db(), officer, task_id)
     if task is None:
         raise _not_found()
     outreach.decline_outreach(db(), task, officer)
@@ -186,14 +186,16 @@ def decline_outreach(task_id: str) -> ResponseReturnValue:
     return jsonify(_jsonable({"id": task.id, "status": task.status, "outcome": task.outcome}))
 
 
-def _load(referral_id: str) -> Referral:
+def load_referral(referral_id: str) -> Referral:
+    """The referral if the caller may see it; otherwise 404 (ids cannot be probed)."""
     referral = service.find_referral(db(), referral_id)
     if referral is None or not may_see(caller(), referral):
         raise _not_found()
     return referral
 
 
-def _require_work(user: User, referral: Referral) -> None:
+def require_work(user: User, referral: Referral) -> None:
+    """403 `not_holder` unless the caller holds the referral or supervises it."""
     if not may_work(user, referral):
         raise ApiError(
             403,

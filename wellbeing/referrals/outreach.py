@@ -106,6 +106,11 @@ def outreach_for(session: Session, officer: User) -> list[Referral]:
     return list(session.scalars(query))
 
 
+def open_task_of(session: Session, officer: User, task_id: str) -> Referral | None:
+    """The officer's own outreach task with this id, if it is still open (else None: 404)."""
+    return next((task for task in outreach_for(session, officer) if task.id == task_id), None)
+
+
 @dataclass(frozen=True)
 class OutreachCounts:
     """What command may know of an incident's outreach: how many involved, how many reached."""

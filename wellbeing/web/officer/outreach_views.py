@@ -20,7 +20,7 @@ from wellbeing.web.officer.common import current_officer
 def decline_outreach(task_id: str) -> ResponseReturnValue:
     """Decline the station's outreach: only the officer's own task that is still open."""
     officer = current_officer()
-    task = next((t for t in outreach.outreach_for(db(), officer) if t.id == task_id), None)
+    task = outreach.open_task_of(db(), officer, task_id)
     if task is None:
         abort(404)
     outreach.decline_outreach(db(), task, officer)
