@@ -74,6 +74,12 @@ WEB: list[tuple[str, str, dict[str, str], tuple[int, ...]]] = [
     ),
     (
         "POST",
+        "/referrals/{held}/invite-group",
+        {"group_id": "none"},
+        (403, 302, 404, 302, 404, 403, 403, 401),
+    ),
+    (
+        "POST",
         "/referrals/{held}/safety-plan",
         {"coping": "Go for a walk."},
         (403, 302, 404, 302, 404, 403, 403, 401),

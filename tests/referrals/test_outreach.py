@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from wellbeing.core.clock import utcnow
+from wellbeing.groups.models import GroupSession
 from wellbeing.notify.models import OutboxMessage
 from wellbeing.org.models import Unit
 from wellbeing.referrals import outreach, reading, service
@@ -208,3 +210,70 @@ def test_the_officer_declines_through_the_api(
     )
     staff_headers = bearer(staff["c1"].username)
     assert client.get("/api/v1/me/outreach", headers=staff_headers).status_code == 403
+
+
+def _group(db_session: Any, unit: str, starts_in: timedelta, by: Any, incident: Any = None) -> Any:
+    group = GroupSession(
+        title_zh="事件后团体减压",
+        title_en="Defusing after the incident",
+        topic="stress",
+        starts_at=utcnow() + starts_in,
+        place="三楼活动室",
+        capacity=12,
+        unit_id=db_session.scalars(select(Unit.id).where(Unit.code == unit)).one(),
+        incident_id=incident.id if incident else None,
+        created_by=by.id,
+    )
+    db_session.add(group)
+    db_session.flush()
+    return group
+
+
+def test_the_holder_invites_the_officer_to_a_group_session_the_officer_may_join(
+    app: Any,
+    login: Any,
+    csrf: Any,
+    db_session: Any,
+    incident: Any,
+    involved: list[Any],
+    staff: Any,
+    frozen_clock: Any,
+) -> None:
+    officer = involved[0]
+    (task,) = outreach.outreach_for(db_session, officer)
+    service.claim(db_session, task, staff["c1"])
+    linked = _group(db_session, "ST1", timedelta(days=2), staff["c1"], incident)
+    elsewhere = _group(db_session, "ST2", timedelta(days=2), staff["c1"])
+    started = _group(db_session, "ST1", -timedelta(hours=1), staff["c1"])
+    holder, colleague = app.test_client(), app.test_client()
+    login(holder, "c1")
+    login(colleague, "c2")
+    page_url = f"/referrals/{task.id}"
+    page = holder.get(page_url).get_data(as_text=True)
+    assert 'id="invite-group-form"' in page
+    assert linked.id in page
+    assert elsewhere.id not in page  # not open to the officer's unit
+    assert started.id not in page
+    assert 'id="invite-group-form"' not in colleague.get(page_url).get_data(as_text=True)
+    token = csrf(holder, page_url)
+    refused = holder.post(
+        f"{page_url}/invite-group", data={"csrf_token": token, "group_id": elsewhere.id}
+    )
+    assert refused.status_code == 302
+    invite = {"csrf_token": token, "group_id": linked.id}
+    assert holder.post(f"{page_url}/invite-group", data=invite).status_code == 302
+    assert holder.post(f"{page_url}/invite-group", data=invite).status_code == 302  # again
+    notices = db_session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "group.invited",
+            OutboxMessage.recipient_user_id == officer.id,
+        )
+    ).all()
+    assert [n.params for n in notices] == [{"starts_on": linked.starts_at.date().isoformat()}]
+    db_session.expire_all()
+    assert [e.kind for e in task.events].count("invited_to_group") == 2
+    other_token = csrf(colleague, page_url)
+    as_colleague = colleague.post(
+        f"{page_url}/invite-group", data={"csrf_token": other_token, "group_id": linked.id}
+    )
+    assert as_colleague.status_code == 403  # another counsellor may read, not act

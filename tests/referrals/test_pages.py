@@ -110,7 +110,9 @@ def test_claim_contact_close_from_the_pages_ends_the_crisis_banner(
     refused = _post(c1, page, f"{page}/close", outcome="support_provided", note="seen twice")
     assert refused.status_code == 302  # back to the page, with the reason
     shown = c1.get(page).get_data(as_text=True)
-    assert "紧急转介须先记录风险评估，才能结案。" in shown  # urgent: assess first (flashed in zh-CN)
+    assert (
+        "紧急转介须先记录风险评估，才能结案。" in shown
+    )  # urgent: assess first (flashed in zh-CN)
     referral = db_session.get(Referral, referral_id)
     db_session.refresh(referral)
     assert referral.status == Status.CONTACTED.value

@@ -45,6 +45,7 @@ EVENT_LABELS = {
     "close_overdue": _l("Not closed in time; escalated to supervisors"),
     "unreachable": _l("Three failed contact attempts; supervisors told (consider a welfare check)"),
     "declined_by_officer": _l("The officer declined outreach"),
+    "invited_to_group": _l("Invited to a group session"),
     "signed_off": _l("Signed off by a supervisor"),
     "reopened": _l("Reopened by a supervisor"),
 }

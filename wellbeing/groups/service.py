@@ -84,6 +84,25 @@ def units_for_creator(session: Session, user: User) -> list[Unit]:
     return list(session.scalars(query))
 
 
+def invite(session: Session, group: GroupSession, officer: User, actor: User) -> bool:
+    """A counsellor invites an officer to an upcoming session open to them (outreach after an
+    incident: a defusing or debriefing group); the officer decides and signs up themselves.
+    The notice names the date only. False when the session is not open to the officer (started,
+    or not for their unit); an invitation already sent is not sent again."""
+    if group not in upcoming_for_officer(session, officer, utcnow()):
+        return False
+    sent = enqueue(
+        session,
+        kind="group.invited",
+        recipient=officer,
+        params={"starts_on": group.starts_at.date().isoformat()},
+        dedupe_key=f"group:{group.id}:invited:{officer.id}",
+    )
+    if sent is not None:
+        audit(session, actor=actor, action="group.invited", target_type=TARGET, target_id=group.id)
+    return True
+
+
 def upcoming_for_officer(session: Session, officer: User, now: datetime) -> list[GroupSession]:
     """Sessions not yet started whose target subtree holds the officer's unit, soonest first."""
     query = (

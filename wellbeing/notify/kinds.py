@@ -184,6 +184,15 @@ KINDS: dict[str, Kind] = {
             {"starts_on": Param(date=True)},
         ),
         Kind(
+            "group.invited",
+            N_("An invitation to a group session"),
+            N_(
+                "The wellbeing station invites you to a group session on %(starts_on)s. Please "
+                "sign in to the wellbeing service to see it, and sign up if you wish."
+            ),
+            {"starts_on": Param(date=True)},
+        ),
+        Kind(
             "appointment.reminder",
             N_("Reminder: your appointment at the wellbeing station"),
             N_(
