@@ -14,6 +14,9 @@ it times (the median of ``--repeat`` runs each)
   release, except the last run's, which is committed (untimed) for the page below to read;
 * ``count_facts`` alone for both instruments: the cost of opening the sealed facts, so the
   release job's time splits into opening facts and the rest (disclosure control, storing);
+* the exact audit's share: disclosure control over the same counts with the audit and with the
+  heuristic alone (the audit's seconds, the unsafe cells the heuristic alone leaves, the cells the
+  audit hides in addition);
 * the leader's page: ``wave_participation`` and ``build_unit_report`` for the bureau, from the
   stored release;
 * the baseline: the plain ``SELECT unit_id, instrument_id, count(*) … GROUP BY unit_id,
@@ -60,7 +63,10 @@ from wellbeing.facts.service import count_facts
 from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.org.models import Unit, User
 from wellbeing.releases.publish import publish_closed_wave
+from wellbeing.reports.aggregate import load_units
+from wellbeing.reports.disclosure import ExactAudit, explain_table
 from wellbeing.reports.models import Release
+from wellbeing.reports.release import band_ranges
 from wellbeing.reports.report import build_unit_report
 from wellbeing.reports.waves import WaveInfo
 from wellbeing.screening.models import Assignment, Campaign, Wave
@@ -320,6 +326,33 @@ def leader_page(engine: Engine, catalogue: Catalogue, wave: WaveInfo, k: int) ->
         return len(report.lines)
 
 
+def audit_cost(
+    engine: Engine, catalogue: Catalogue, wave: WaveInfo, k: int
+) -> tuple[float, int, int]:
+    """The exact audit's seconds within a release of the wave (disclosure control with the audit
+    minus the heuristic alone, over the same counts, both instruments), the unsafe cells the
+    heuristic alone leaves and the cells the audit hides in addition."""
+    with Session(engine) as session:
+        units = load_units(session)
+        counts = {i: count_facts(session, wave.id, i) for i in INSTRUMENTS}
+    seconds, unsafe, extra = 0.0, 0, 0
+    for instrument in INSTRUMENTS:
+        definition = catalogue.get(instrument)
+        bands = [band.id for band in definition.bands]
+        results = counts[instrument].unit_results(units, bands)
+        audit = ExactAudit(band_ranges=band_ranges(definition))
+        timed = []
+        for exact in (None, audit):
+            began = time.perf_counter()
+            found = explain_table(results, bands, k, public_n=True, mean_decimals=1, exact=exact)
+            timed.append(time.perf_counter() - began)
+        seconds += timed[1] - timed[0]
+        if found.exact is not None:
+            unsafe += found.exact.unsafe_before
+            extra += found.exact.extra_hidden
+    return seconds, unsafe, extra
+
+
 def check_stored(engine: Engine, waves: int) -> None:
     """Exactly the kept runs are stored: one release per wave and instrument, each with its
     sealed reasons and one audit entry (the timed runs that were rolled back left nothing)."""
@@ -394,6 +427,15 @@ def main() -> None:
             figures.append((facts, release, count, facts / count, page, plain, page / plain))
             print(figure_line(f"{wave.seq:4}", figures[-1]))
         check_stored(engine, len(waves))
+        audited = [audit_cost(engine, catalogue, wave, args.k) for wave in waves]
+        audit_seconds = statistics.median(a[0] for a in audited)
+        release_seconds = statistics.median(f[1] for f in figures)
+        print(
+            f"exact audit: {audit_seconds:.2f} s a wave = {audit_seconds / release_seconds:.0%} "
+            f"of the release job; unsafe cells the heuristic alone left "
+            f"{sum(a[1] for a in audited)}, hidden in addition {sum(a[2] for a in audited)} "
+            f"(all {len(waves)} waves, both instruments)"
+        )
         median = tuple(statistics.median(column) for column in zip(*figures, strict=True))
         print(figure_line("median", median))
         _facts, release, count, *_rest = median

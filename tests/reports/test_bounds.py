@@ -12,6 +12,7 @@ import pytest
 from wellbeing.reports.bounds import Published, Var, audit, bounds, feasible, published_for
 from wellbeing.reports.disclosure import (
     Cell,
+    ExactAudit,
     Mean,
     ProtectedTable,
     ReportRow,
@@ -230,8 +231,23 @@ UNIT_OF_ONE = [
 
 @pytest.fixture(scope="module")
 def unit_of_one() -> Published:
-    shown = protect_table(UNIT_OF_ONE, BANDS, 10, public_n=True, mean_decimals=1)
+    """The heuristic's table alone (exact=None), as published before the exact audit: what its
+    hidden cells' reasons would have told is the point of these tests."""
+    shown = protect_table(UNIT_OF_ONE, BANDS, 10, public_n=True, mean_decimals=1, exact=None)
     return published_for(shown, UNIT_OF_ONE, RANGES, mean_decimals=1, public_n=True)
+
+
+def test_the_exact_audit_leaves_nothing_under_the_interval_standard() -> None:
+    # the audit-driven suppression, judged by this module's own model (rounded means, per-band
+    # sums): no count of 1..9 is worked out or capped below 10, no one-band group exposed
+    shown = protect_table(
+        UNIT_OF_ONE, BANDS, 10, public_n=True, mean_decimals=1, exact=ExactAudit(RANGES)
+    )
+    published = published_for(shown, UNIT_OF_ONE, RANGES, mean_decimals=1, public_n=True)
+    assert audit(published, UNIT_OF_ONE, 10) == []
+    heuristic = protect_table(UNIT_OF_ONE, BANDS, 10, public_n=True, mean_decimals=1, exact=None)
+    before = published_for(heuristic, UNIT_OF_ONE, RANGES, mean_decimals=1, public_n=True)
+    assert audit(before, UNIT_OF_ONE, 10) != []  # the heuristic alone left some
 
 
 def test_the_unit_of_ones_band_is_undecidable(unit_of_one: Published) -> None:

@@ -1,12 +1,12 @@
-"""Known limit, kept as a strict xfail: an attacker doing full linear algebra.
+"""What used to be the known limit: an attacker doing full linear algebra.
 
-Suppression is built against the issue's attacker (one unknown at a time, to a fixpoint, plus
-"the rest are 0"). Eliminating across equations with two unknowns each can do more: here
-U3 and U18 each hide (moderate, severe) with their n and the other bands shown, so
-U3.mod + U3.sev = 5 and U18.mod + U18.sev = 2; the station's severe column gives
-U3.sev + U18.sev = 3; hence U3.mod + U18.mod = 4, which is U2's hidden moderate count. In random
-trees this happens about once in 3,000. When suppression learns to stop it, this test passes
-and strict xfail turns that into a failure: then make it a plain test.
+The heuristic suppression is built against the issue's attacker (one unknown at a time, to a
+fixpoint, plus "the rest are 0"). Eliminating across equations with two unknowns each can do
+more: on this tree the heuristic alone hides (moderate, severe) of U3 and U18 with their n and
+the other bands shown, so U3.mod + U3.sev = 5 and U18.mod + U18.sev = 2; the station's severe
+column gives U3.sev + U18.sev = 3; hence U3.mod + U18.mod = 4, which is U2's hidden moderate
+count. The exact audit (reports/audit.py) now checks every table by linear programming and hides
+more until nothing is derivable; this was a strict xfail until then.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
+from tests.reports.exact_attacker import expose
 from wellbeing.reports.disclosure import UnitResults, protect_table
 
 BANDS = ["none", "mild", "moderate", "severe", "extreme"]
@@ -72,12 +71,18 @@ def _subtract(row: dict[int, int], other: dict[int, int], factor: int) -> dict[i
     return {column: value for column, value in result.items() if value}
 
 
-@pytest.mark.xfail(strict=True, reason="suppression is not yet checked against linear algebra")
 def test_linear_algebra_recovers_nothing_protected(attack: Callable[..., Any]) -> None:
     k = 12
     table = protect_table(UNITS, BANDS, k)
     result = attack(UNITS, table)
     assert result.leaks(BANDS, k) == []  # the fixpoint attacker learns nothing …
+    assert _recovered(result, k) == []  # … and neither does elimination (see above)
+    exposed = expose(UNITS, [table], k)  # nor an integer program (bounds, not just values)
+    assert exposed == []
+
+
+def _recovered(result: Any, k: int) -> list[tuple[str, str, str]]:
+    """The protected counts (1..k-1) that elimination over the equations determines."""
     unknown = sorted(
         {v for total, parts in result.equations for v in (total, *parts)} - result.known_at_start
     )
@@ -87,9 +92,15 @@ def test_linear_algebra_recovers_nothing_protected(attack: Callable[..., Any]) -
         row = {index[total]: 1} if total in index else {}
         row.update({index[part]: PRIME - 1 for part in parts if part in index})
         rows.append(row)
-    recovered = [
+    return [
         var
         for var in unknown
         if var[2] != "S" and 0 < result.truth[var] < k and determined(rows, index[var])
     ]
-    assert recovered == []  # … but elimination finds U2's moderate count (see above)
+
+
+def test_the_heuristic_alone_still_shows_the_elimination(attack: Callable[..., Any]) -> None:
+    # the control: without the exact audit, elimination recovers U2's moderate count
+    k = 12
+    table = protect_table(UNITS, BANDS, k, exact=None)
+    assert _recovered(attack(UNITS, table), k) == [("row", "U2", "moderate")]

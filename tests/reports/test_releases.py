@@ -16,9 +16,9 @@ from wellbeing.facts.models import Fact, ReleaseReasons
 from wellbeing.facts.service import count_facts
 from wellbeing.releases.publish import release_reasons, waves_to_release
 from wellbeing.reports.aggregate import load_units
-from wellbeing.reports.disclosure import Reason, explain_table
+from wellbeing.reports.disclosure import ExactAudit, Reason, explain_table
 from wellbeing.reports.models import Release
-from wellbeing.reports.release import MEAN_DECIMALS, wave_budget
+from wellbeing.reports.release import MEAN_DECIMALS, band_ranges, wave_budget
 
 
 def test_facts_carry_no_result_in_plaintext_no_officer_id_and_no_fine_timestamp(
@@ -123,7 +123,11 @@ def test_the_stored_reasons_are_those_disclosure_control_gave(
     bands = [band.id for band in report_world.policy.catalogue.get("phq9").bands]
     units = load_units(db_session)
     results = count_facts(db_session, closed_wave.id, "phq9").unit_results(units, bands)
-    expected = explain_table(results, bands, 5, public_n=True, mean_decimals=MEAN_DECIMALS)
+    definition = report_world.policy.catalogue.get("phq9")
+    audit = ExactAudit(band_ranges=band_ranges(definition))
+    expected = explain_table(
+        results, bands, 5, public_n=True, mean_decimals=MEAN_DECIMALS, exact=audit
+    )
     stored = {
         (unit, column): Reason(why) for unit, column, why in release_reasons(db_session, phq9.id)
     }

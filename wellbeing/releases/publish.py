@@ -23,6 +23,7 @@ from wellbeing.reports.release import (
     EXACT,
     NOISY,
     compute_release,
+    earlier_tables,
     released_instruments,
     store_release,
 )
@@ -67,7 +68,9 @@ def publish_closed_wave(
     """Release every instrument of a closed wave that has no release yet; returns those stored.
 
     Idempotent: an instrument already released (by an earlier or a concurrent run) is left as
-    it is, so a DP release's noise is drawn once.
+    it is, so a DP release's noise is drawn once. An exact release is audited together with
+    every exact release of the same wave and instrument stored before it (at another threshold),
+    so it re-opens none of their suppressions.
     """
     wave = find_closed_wave(session, wave_id)
     if wave is None:
@@ -81,7 +84,8 @@ def publish_closed_wave(
     stored = []
     for definition in definitions:
         counts = count_facts(session, wave_id, definition.id)
-        computed = compute_release(counts, definition, units, k, epsilon)
+        earlier = earlier_tables(session, wave_id, definition.id) if epsilon is None else []
+        computed = compute_release(counts, definition, units, k, epsilon, earlier)
         release = store_release(session, wave_id, definition.id, computed, shape, k)
         if release is None:
             continue

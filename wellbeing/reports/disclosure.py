@@ -48,9 +48,17 @@ left. Every round hides at least one more cell and none is ever shown again, so 
 most as many rounds as cells, and a fully hidden table leaks nothing. Everything iterates in a
 fixed order (units in pre-order, children by code), so the result is deterministic.
 
-Not covered: an attacker combining equations by full linear algebra (elimination over several
-equations with two or more unknowns each), bounds reasoning beyond "the rest are 0" (intervals
-from non-negativity), and differences between reports over a changed unit tree.
+Exact audit
+-----------
+The attacker above is the heuristic's. After it, the table is audited by linear and integer
+programming (audit.py) against an attacker who combines every equation, uses non-negativity and
+integrality and, with ``ExactAudit.band_ranges``, ties each shown mean to the counts; while a
+protected count cannot be 0 or cannot reach ``min(protection, its group's size)``, or a one-band
+group's other bands are provably 0, one more cell per finding is hidden (exact_suppression.py).
+``ExactAudit.earlier`` adds every table already published for the wave and instrument (their
+shown cells become known), and ``ExactAudit.scope`` publishes one unit's subtree only.
+``exact=None`` runs the heuristic alone (for comparison only). Not covered: differences between
+reports over a changed unit tree.
 
 Consistency: suppression is computed once over the whole tree passed in, and a unit's report is
 the slice of it for that unit and its descendants. Pass the whole organisation, not a subtree, so
@@ -63,8 +71,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from wellbeing.reports.cells import CellSystem, N, Tree, build_system
+from wellbeing.reports.earlier import add_earlier, scope_nodes, unpublish_outside
+from wellbeing.reports.exact_suppression import ExactOutcome, suppress_exactly
 from wellbeing.reports.reasons import Reason
-from wellbeing.reports.suppression import suppress_complementary
+from wellbeing.reports.suppression import SuppressionError, suppress_complementary
 from wellbeing.reports.tree import DisclosureError, build_tree
 
 MIN_K = 5
@@ -73,6 +83,7 @@ __all__ = [
     "MIN_K",
     "Cell",
     "DisclosureError",
+    "ExactAudit",
     "Mean",
     "ProtectedTable",
     "Protection",
@@ -168,10 +179,31 @@ class Protection:
 
     table: ProtectedTable
     reasons: Mapping[tuple[str, str], Reason]  # (unit, "n" | band id | "mean") -> reason
+    exact: ExactOutcome | None = None  # what the audit-driven pass did (None: not run)
 
     def reason_of(self, unit: str, column: str) -> Reason | None:
         """Why ``unit``'s ``column`` is hidden (None when it is shown)."""
         return self.reasons.get((unit, column))
+
+
+@dataclass(frozen=True)
+class ExactAudit:
+    """The exact audit after the heuristic (audit.py, exact_suppression.py).
+
+    ``band_ranges``: each band's inclusive range of totals (ties shown means to the counts; None:
+    not used). ``protection``: a hidden count must be able to be anything from 0 to
+    ``min(protection, its group's size)`` (None: k). ``scope``: the unit whose subtree this
+    release publishes (None: every unit). ``earlier``: the tables already published for the same
+    wave and instrument, to anyone: their shown values are known and stay so.
+    """
+
+    band_ranges: Mapping[str, tuple[float, float]] | None = None
+    protection: int | None = None
+    scope: str | None = None
+    earlier: Sequence[ProtectedTable] = ()
+
+
+DEFAULT_AUDIT = ExactAudit()
 
 
 def protect_table(
@@ -181,12 +213,16 @@ def protect_table(
     *,
     public_n: bool = False,
     mean_decimals: int | None = None,
+    exact: ExactAudit | None = DEFAULT_AUDIT,
 ) -> ProtectedTable:
     """Suppress the report of every unit given, for one instrument (see the module docstring).
 
-    Shown means are rounded to ``mean_decimals`` places when given (as published).
+    Shown means are rounded to ``mean_decimals`` places when given (as published). ``exact``:
+    how the exact audit runs after the heuristic (None: the heuristic alone, for comparison).
     """
-    return explain_table(units, band_ids, k, public_n=public_n, mean_decimals=mean_decimals).table
+    return explain_table(
+        units, band_ids, k, public_n=public_n, mean_decimals=mean_decimals, exact=exact
+    ).table
 
 
 def explain_table(
@@ -196,6 +232,7 @@ def explain_table(
     *,
     public_n: bool = False,
     mean_decimals: int | None = None,
+    exact: ExactAudit | None = DEFAULT_AUDIT,
 ) -> Protection:
     """`protect_table`, with the reason of every hidden value (for the audit trail only)."""
     units = list(units)
@@ -204,13 +241,29 @@ def explain_table(
     by_code = {unit.code: unit for unit in units}
     own = [_own_values(by_code[code], bands) for code in tree.codes]
     system = build_system(tree, own, k, public_n=public_n)
-    rounds = suppress_complementary(system)
+    audit = exact or DEFAULT_AUDIT
+    nodes = scope_nodes(tree, audit.scope)
+    unpublish_outside(system, nodes)
+    add_earlier(system, tree, bands, [table.rows for table in audit.earlier])
+    try:
+        rounds = suppress_complementary(system)
+    except SuppressionError:
+        if exact is None:
+            raise
+        rounds = 0  # earlier releases gave something away: the exact pass says what is left
+    outcome = None
+    if exact is not None:
+        ranges = _ranges_of(exact.band_ranges, bands)
+        outcome = suppress_exactly(system, k, ranges=ranges, protection=exact.protection)
+        rounds += outcome.rounds
     cell = _cells_of(system)
     rows = tuple(
-        _row(system, tree, node, bands, mean_decimals, cell) for node in range(len(tree.codes))
+        _row(system, tree, node, bands, mean_decimals, cell)
+        for node in range(len(tree.codes))
+        if node in nodes
     )
     table = ProtectedTable(k=k, band_ids=bands, rows=rows, rounds=rounds)
-    return Protection(table, _reasons_of(system, tree, bands))
+    return Protection(table, _reasons_of(system, tree, bands), outcome)
 
 
 def protect_report(
@@ -223,6 +276,16 @@ def protect_report(
 ) -> list[ReportRow]:
     """The rows a leader sees for ``unit``: the whole tree protected, then sliced."""
     return protect_table(units, band_ids, k, public_n=public_n).rows_for(unit)
+
+
+def _ranges_of(
+    ranges: Mapping[str, tuple[float, float]] | None, bands: tuple[str, ...]
+) -> list[tuple[float, float]] | None:
+    if ranges is None:
+        return None
+    if set(bands) - set(ranges):
+        raise DisclosureError("a range of totals is needed for every band")
+    return [(float(ranges[band][0]), float(ranges[band][1])) for band in bands]
 
 
 def _check_arguments(units: list[UnitResults], band_ids: Sequence[str], k: int) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from wellbeing.reports.disclosure import (
     HIDDEN_CELL,
     HIDDEN_MEAN,
     Cell,
+    ExactAudit,
     Mean,
     ProtectedTable,
     Reason,
@@ -49,6 +50,7 @@ from wellbeing.reports.disclosure import (
     explain_table,
 )
 from wellbeing.reports.dp import noisy_table
+from wellbeing.reports.exact_suppression import ExactOutcome
 from wellbeing.reports.models import Release
 
 EXACT, NOISY = "exact", "dp"
@@ -63,6 +65,7 @@ class Computed:
     reasons: Mapping[tuple[str, str], Reason] = field(default_factory=dict)
     epsilon: float | None = None  # spent (DP mode)
     sensitivity: int | None = None
+    exact: ExactOutcome | None = None  # what the exact audit added (exact mode)
 
 
 def stored_tables(
@@ -89,22 +92,55 @@ def released_instruments(session: Session, wave_id: int, k: int, epsilon: float 
     return set(session.scalars(query))
 
 
+def earlier_tables(session: Session, wave_id: int, instrument_id: str) -> list[ProtectedTable]:
+    """Every exact table already published for this wave and instrument, at any threshold:
+    a new release is audited together with them (reads only)."""
+    query = (
+        select(Release.cells)
+        .where(
+            Release.wave_id == wave_id,
+            Release.instrument_id == instrument_id,
+            Release.kind == EXACT,
+        )
+        .order_by(Release.id)
+    )
+    return [decode_table(cells) for cells in session.scalars(query)]
+
+
 def compute_release(
     counts: InstrumentCounts,
     definition: Definition,
     units: Sequence[UnitNode],
     k: int,
     epsilon: float | None,
+    earlier: Sequence[ProtectedTable] = (),
 ) -> Computed:
-    """Protect (exact) or noise (DP) one instrument's counts over the whole tree (pure)."""
+    """Protect (exact) or noise (DP) one instrument's counts over the whole tree (pure).
+
+    An exact release is audited together with the ``earlier`` tables of the same wave and
+    instrument (`earlier_tables`), with each band's range of totals tying shown means to counts.
+    """
     band_ids = [band.id for band in definition.bands]
     results = counts.unit_results(units, band_ids)
     with _collector_paused():
         if epsilon is not None:
             noisy = noisy_table(results, band_ids, k, epsilon)
             return Computed(noisy.table, {}, noisy.epsilon, noisy.sensitivity)
-        protection = explain_table(results, band_ids, k, public_n=True, mean_decimals=MEAN_DECIMALS)
-    return Computed(protection.table, protection.reasons)
+        audit = ExactAudit(band_ranges=band_ranges(definition), earlier=tuple(earlier))
+        protection = explain_table(
+            results, band_ids, k, public_n=True, mean_decimals=MEAN_DECIMALS, exact=audit
+        )
+    return Computed(protection.table, protection.reasons, exact=protection.exact)
+
+
+def band_ranges(definition: Definition) -> dict[str, tuple[float, float]] | None:
+    """Each band's inclusive range of totals (None when a band is defined by a rule)."""
+    ranges = {}
+    for band in definition.bands:
+        if band.range is None:
+            return None
+        ranges[band.id] = (float(band.range[0]), float(band.range[1]))
+    return ranges
 
 
 def store_release(
