@@ -6,6 +6,7 @@ audited with counts only."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -38,24 +39,9 @@ def replace_roster(
     session.execute(delete(RosterEntry).where(RosterEntry.unit_id == unit.id))
     session.execute(delete(RosterChange).where(RosterChange.unit_id == unit.id))
     for entry in entries:
-        session.add(
-            RosterEntry(
-                unit_id=unit.id,
-                user_id=users[entry.username].id,
-                weekday=entry.weekday,
-                from_minute=entry.from_minute,
-                to_minute=entry.to_minute,
-            )
-        )
+        session.add(_entry_row(unit, users[entry.username], entry))
     for change in changes:
-        session.add(
-            RosterChange(
-                unit_id=unit.id,
-                user_id=users[change.username].id,
-                starts_at=change.starts_at,
-                ends_at=change.ends_at,
-            )
-        )
+        session.add(_change_row(unit, users[change.username], change))
     session.flush()
     record(
         session,
@@ -89,51 +75,61 @@ def _users_for(
 
 def add_entry(session: Session, actor: User, unit: Unit, entry: EntrySpec) -> RosterEntry:
     """Add one weekly entry to the station's roster (InvalidInput names a bad username)."""
-    user = _users_for(session, unit, [entry], [])[entry.username]
-    row = RosterEntry(
+    row = _entry_row(unit, _users_for(session, unit, [entry], [])[entry.username], entry)
+    return _add(session, actor, unit, row, "roster.entry_added")
+
+
+def add_change(session: Session, actor: User, unit: Unit, change: ChangeSpec) -> RosterChange:
+    """Add one one-off change to the station's roster (InvalidInput names a bad username)."""
+    row = _change_row(unit, _users_for(session, unit, [], [change])[change.username], change)
+    return _add(session, actor, unit, row, "roster.change_added")
+
+
+def remove_entry(session: Session, actor: User, unit: Unit, entry_id: int) -> bool:
+    """Remove one weekly entry of this station; False if it has no such entry."""
+    return _remove(session, actor, unit, session.get(RosterEntry, entry_id), "entry")
+
+
+def remove_change(session: Session, actor: User, unit: Unit, change_id: int) -> bool:
+    """Remove one one-off change of this station; False if it has no such change."""
+    return _remove(session, actor, unit, session.get(RosterChange, change_id), "change")
+
+
+def _entry_row(unit: Unit, user: User, entry: EntrySpec) -> RosterEntry:
+    return RosterEntry(
         unit_id=unit.id,
         user_id=user.id,
         weekday=entry.weekday,
         from_minute=entry.from_minute,
         to_minute=entry.to_minute,
     )
-    session.add(row)
-    session.flush()
-    _audit(session, actor, unit, "roster.entry_added", row.id)
-    return row
 
 
-def add_change(session: Session, actor: User, unit: Unit, change: ChangeSpec) -> RosterChange:
-    """Add one one-off change to the station's roster (InvalidInput names a bad username)."""
-    user = _users_for(session, unit, [], [change])[change.username]
-    row = RosterChange(
+def _change_row(unit: Unit, user: User, change: ChangeSpec) -> RosterChange:
+    return RosterChange(
         unit_id=unit.id, user_id=user.id, starts_at=change.starts_at, ends_at=change.ends_at
     )
+
+
+Row = TypeVar("Row", RosterEntry, RosterChange)
+
+
+def _add(session: Session, actor: User, unit: Unit, row: Row, action: str) -> Row:
     session.add(row)
     session.flush()
-    _audit(session, actor, unit, "roster.change_added", row.id)
+    _audit(session, actor, unit, action, row.id)
     return row
 
 
-def remove_entry(session: Session, actor: User, unit: Unit, entry_id: int) -> bool:
-    """Remove one weekly entry of this station; False if it has no such entry."""
-    row = session.get(RosterEntry, entry_id)
+def _remove(
+    session: Session, actor: User, unit: Unit, row: RosterEntry | RosterChange | None, what: str
+) -> bool:
     if row is None or row.unit_id != unit.id:
         return False
+    row_id = row.id
     session.delete(row)
     session.flush()
-    _audit(session, actor, unit, "roster.entry_removed", entry_id)
-    return True
-
-
-def remove_change(session: Session, actor: User, unit: Unit, change_id: int) -> bool:
-    """Remove one one-off change of this station; False if it has no such change."""
-    row = session.get(RosterChange, change_id)
-    if row is None or row.unit_id != unit.id:
-        return False
-    session.delete(row)
-    session.flush()
-    _audit(session, actor, unit, "roster.change_removed", change_id)
+    _audit(session, actor, unit, f"roster.{what}_removed", row_id)
     return True
 
 

@@ -29,6 +29,7 @@ from wellbeing.web.referrals.blueprint import (
     load_workable,
 )
 from wellbeing.web.referrals.charts import trend_charts
+from wellbeing.web.referrals.outreach_views import group_choices
 from wellbeing.web.referrals.safety_views import crisis_panel
 
 NOTE_MAX = 5000
@@ -42,6 +43,7 @@ def detail(referral_id: str) -> ResponseReturnValue:
     lang = current_language()
     record = reading.read_referral(db(), user, referral, catalogue(), lang)
     crisis = crisis_panel(user, referral)  # audited reads: before the commit
+    offered_groups = group_choices(referral)
     db().commit()
     now = utcnow()
     counsellors = (
@@ -50,6 +52,7 @@ def detail(referral_id: str) -> ResponseReturnValue:
     return render_template(
         "referrals/detail.html",
         record=record,
+        offered_groups=offered_groups,
         referral=referral,
         officer=referral.officer,
         summary=reading.summary(referral, lang, now),

@@ -4,8 +4,6 @@ those linked to the incident first). The officer is told the date only and decid
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,7 +11,6 @@ from flask_babel import gettext as _
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
 from wellbeing.faces.context import current_user, db
-from wellbeing.faces.i18n import current_language
 from wellbeing.groups import service as groups
 from wellbeing.groups.models import GroupSession
 from wellbeing.org.models import Role
@@ -33,12 +30,6 @@ def group_choices(referral: Referral) -> list[GroupSession]:
         return []
     upcoming = groups.upcoming_for_officer(db(), referral.officer, utcnow())
     return sorted(upcoming, key=lambda g: (g.incident_id != referral.incident_id, g.starts_at))
-
-
-@bp.context_processor
-def outreach_context() -> dict[str, Any]:
-    """`group_choices(referral)` for the outreach panel of the case page."""
-    return {"group_choices": group_choices, "group_lang": current_language}
 
 
 @bp.post("/<referral_id>/invite-group")

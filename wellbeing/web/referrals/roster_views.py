@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import may_supervise_in
 from wellbeing.core.clock import utcnow
-from wellbeing.faces.context import current_user, db
+from wellbeing.faces.context import db
 from wellbeing.faces.i18n import current_language
 from wellbeing.oncall import service
 from wellbeing.oncall.errors import InvalidInput
@@ -30,7 +30,7 @@ from wellbeing.oncall.input import parse_change, parse_entry
 from wellbeing.oncall.policy import OnCallPolicy
 from wellbeing.oncall.reading import HOLE_DAYS, roster_holes_for, stations_watched_by
 from wellbeing.oncall.roster import find_holes, load_roster, roster_for, timeline
-from wellbeing.org.models import Role, Unit
+from wellbeing.org.models import Role, Unit, User
 from wellbeing.org.service import find_unit
 from wellbeing.referrals.staff import staff_covering
 from wellbeing.web.referrals.blueprint import bp, current_staff
@@ -100,12 +100,8 @@ def roster_remove_change(unit_code: str, change_id: int) -> ResponseReturnValue:
     return _apply(unit, lambda: service.remove_change(db(), user, unit, change_id))
 
 
-@bp.context_processor
-def roster_hole_context() -> dict[str, Any]:
-    """`roster_holes` for the supervision page's red notice (computed on that page only)."""
-    user = current_user()
-    if request.endpoint != "referrals.supervision" or user is None:
-        return {}
+def roster_holes_for_page(user: User) -> dict[str, Any]:
+    """`roster_holes` and `roster_stations` for the supervision page's red notice."""
     policy, lang = oncall_policy(), current_language()
     watched = [{"code": u.code, "name": u.name(lang)} for u in stations_watched_by(db(), user)]
     rows = [

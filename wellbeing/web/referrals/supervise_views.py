@@ -16,6 +16,7 @@ from wellbeing.referrals import reading
 from wellbeing.referrals.clocks import HALF_DEADLINE
 from wellbeing.supervision.reviews import review_list
 from wellbeing.web.referrals.blueprint import bp, current_staff
+from wellbeing.web.referrals.roster_views import roster_holes_for_page
 
 
 @bp.get("/supervision")
@@ -35,4 +36,5 @@ def supervision() -> ResponseReturnValue:
         escalated=[r for r in rows if r["escalation_level"] >= HALF_DEADLINE],
         held_late=[r for r in rows if r["status"] != "open" and r["clock_overdue"]],
         reviews_waiting=len(review_list(db(), user, now)),
+        **roster_holes_for_page(user),
     )
