@@ -69,10 +69,19 @@ def test_units_and_users_commands(instance: Path, tmp_path: Path) -> None:
         "leader:ST1",
         "--role",
         "officer",
+        "--wecom-userid",
+        "LiSi",
+        "--staff-category",
+        "police",
         "--password-stdin",
         stdin="insecure-test-password\n",
     )
     assert code == 0, out
+    code, out = _run(
+        "users", "add", "x", "--unit", "ST1", "--role", "officer", "--staff-category", "cook"
+    )
+    assert code == 2
+    assert "police" in out
     code, out = _run("users", "add", "bad", "--unit", "ST1", "--role", "leader")
     assert code == 2
     assert "needs a scope" in out

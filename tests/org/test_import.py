@@ -99,3 +99,44 @@ def test_missing_header_column_is_reported(db_session: Any) -> None:
 def test_parse_grant_errors(text: str, message: str) -> None:
     with pytest.raises(OrgError, match=message):
         org_service.parse_grant(text)
+
+
+def test_users_import_reads_wecom_userid_and_staff_category(db_session: Any, org: Any) -> None:
+    text = (
+        "username,unit_code,roles,wecom_userid,staff_category\n"
+        "p1,ST1-T1,officer,ZhangSan,police\n"
+        "a1,ST1-T1,officer,,auxiliary\n"
+        "n1,ST1,officer,,\n"
+    )
+    assert org_service.import_users(db_session, text) == 3
+    police = org_service.find_user(db_session, "p1")
+    auxiliary = org_service.find_user(db_session, "a1")
+    neither = org_service.find_user(db_session, "n1")
+    assert police is not None
+    assert auxiliary is not None
+    assert neither is not None
+    assert (police.wecom_userid, police.staff_category) == ("ZhangSan", "police")
+    assert (auxiliary.wecom_userid, auxiliary.staff_category) == (None, "auxiliary")
+    assert (neither.wecom_userid, neither.staff_category) == (None, None)
+
+
+def test_users_import_refuses_a_taken_wecom_userid_and_an_unknown_category(
+    db_session: Any, org: Any
+) -> None:
+    org_service.import_users(
+        db_session, "username,unit_code,roles,wecom_userid\np1,ST1-T1,officer,ZhangSan\n"
+    )
+    before = _count(db_session, User)
+    text = (
+        "username,unit_code,roles,wecom_userid,staff_category\n"
+        "p2,ST1-T1,officer,ZhangSan,police\n"
+        "p3,ST1-T1,officer,,civilian\n"
+        "p4,ST1-T1,officer,has space,police\n"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        org_service.import_users(db_session, text)
+    problems = dict(caught.value.problems)
+    assert "already belongs to another user" in problems[2]
+    assert "police, auxiliary" in problems[3]
+    assert "without spaces" in problems[4]
+    assert _count(db_session, User) == before

@@ -57,6 +57,12 @@ def _read_password() -> str:
 @click.option("--locale", default="zh_CN", type=click.Choice(["zh_CN", "en"]))
 @click.option("--phone")
 @click.option("--email")
+@click.option("--wecom-userid", help="the user's 企业微信 userid (notices, 企业微信 sign-in)")
+@click.option(
+    "--staff-category",
+    type=click.Choice(["police", "auxiliary"]),
+    help="民警 (police) or 辅警 (auxiliary)",
+)
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 def users_add(
     username: str,
@@ -66,6 +72,8 @@ def users_add(
     locale: str,
     phone: str | None,
     email: str | None,
+    wecom_userid: str | None,
+    staff_category: str | None,
     password_stdin: bool,
 ) -> None:
     """Add one user with one or more roles."""
@@ -82,6 +90,8 @@ def users_add(
             locale=locale,
             phone=phone,
             email=email,
+            wecom_userid=wecom_userid,
+            staff_category=staff_category,
         )
     click.echo(f"added user {username}")
 
@@ -89,7 +99,10 @@ def users_add(
 @users.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def users_import(path: Path) -> None:
-    """Import users from CSV (username,display_name,unit_code,roles,locale,phone,email)."""
+    """Import users from CSV (username,display_name,unit_code,roles,locale,phone,email,…).
+
+    Optional columns: wecom_userid (企业微信 userid), staff_category (police or auxiliary).
+    """
     with org_transaction() as session:
         count = org_service.import_users(session, path.read_text(encoding="utf-8-sig"))
     click.echo(f"imported {count} user(s); set passwords with `wellbeing users set-password`")

@@ -27,6 +27,13 @@ class Role(enum.StrEnum):
         return self in {Role.COUNSELLOR, Role.SUPERVISOR, Role.LEADER}
 
 
+class StaffCategory(enum.StrEnum):
+    """民警 (police officer) or 辅警 (auxiliary officer), for campaigns and reports."""
+
+    POLICE = "police"
+    AUXILIARY = "auxiliary"
+
+
 LOCALES = ("zh_CN", "en")
 
 
@@ -62,6 +69,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     phone: Mapped[str | None] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(200))
+    wecom_userid: Mapped[str | None] = mapped_column(
+        String(64), unique=True, index=True
+    )  # 企业微信
+    staff_category: Mapped[str | None] = mapped_column(String(16))  # StaffCategory; None: neither
     password_hash: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

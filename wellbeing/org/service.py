@@ -14,7 +14,7 @@ from wellbeing.audit import service as audit
 from wellbeing.auth import passwords
 from wellbeing.auth.service import end_all_access
 from wellbeing.org.errors import ImportRejected, OrgError
-from wellbeing.org.models import LOCALES, Role, RoleGrant, Unit, User
+from wellbeing.org.models import LOCALES, Role, RoleGrant, StaffCategory, Unit, User
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,14 @@ def add_user(
     locale: str = "zh_CN",
     phone: str | None = None,
     email: str | None = None,
+    wecom_userid: str | None = None,
+    staff_category: str | None = None,
 ) -> User:
-    """Create a user in a unit with their roles (at least one)."""
+    """Create a user in a unit with their roles (at least one).
+
+    `wecom_userid` is the person's 企业微信 userid (notices and 企业微信 sign-in find them by
+    it); `staff_category` is "police" (民警), "auxiliary" (辅警) or None.
+    """
     username = username.strip()
     if not username:
         raise OrgError("a user needs a username")
@@ -97,6 +103,10 @@ def add_user(
         raise OrgError(f"locale must be one of {', '.join(LOCALES)}")
     if not grants:
         raise OrgError("a user needs at least one role")
+    wecom_userid = (wecom_userid or "").strip() or None
+    if wecom_userid is not None:
+        _check_wecom_userid(session, wecom_userid)
+    category = _staff_category(staff_category)
     user = User(
         username=username,
         display_name=(display_name or username).strip(),
@@ -104,6 +114,8 @@ def add_user(
         locale=locale,
         phone=phone or None,
         email=email or None,
+        wecom_userid=wecom_userid,
+        staff_category=category,
         password_hash=passwords.hash_password(password) if password else None,
     )
     session.add(user)
@@ -119,6 +131,25 @@ def add_user(
         detail={"unit": unit.code},
     )
     return user
+
+
+def _check_wecom_userid(session: Session, wecom_userid: str) -> None:
+    if len(wecom_userid) > 64 or not wecom_userid.isprintable() or " " in wecom_userid:
+        raise OrgError("a 企业微信 userid is at most 64 characters without spaces")
+    taken = session.scalar(select(User.id).where(User.wecom_userid == wecom_userid))
+    if taken is not None:
+        raise OrgError(f"企业微信 userid {wecom_userid} already belongs to another user")
+
+
+def _staff_category(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return StaffCategory(value).value
+    except ValueError:
+        choices = ", ".join(c.value for c in StaffCategory)
+        raise OrgError(f"staff category must be one of {choices}, not {value!r}") from None
 
 
 def grant_role(session: Session, user: User, spec: GrantSpec) -> RoleGrant:
@@ -177,7 +208,20 @@ def _existing_user(session: Session, username: str) -> User:
 RowApplier = Callable[[Session, dict[str, str]], None]
 
 UNIT_COLUMNS = ("code", "name_zh", "name_en", "parent_code")
-USER_COLUMNS = ("username", "display_name", "unit_code", "roles", "locale", "phone", "email")
+USER_COLUMNS = (
+    "username",
+    "display_name",
+    "unit_code",
+    "roles",
+    "locale",
+    "phone",
+    "email",
+    "wecom_userid",
+    "staff_category",
+)
+OPTIONAL_USER_COLUMNS = frozenset(
+    {"display_name", "locale", "phone", "email", "wecom_userid", "staff_category"}
+)
 
 
 def import_units(session: Session, text: str) -> int:
@@ -211,13 +255,15 @@ def _import_user_row(session: Session, row: dict[str, str]) -> None:
         locale=row.get("locale") or "zh_CN",
         phone=row.get("phone"),
         email=row.get("email"),
+        wecom_userid=row.get("wecom_userid"),
+        staff_category=row.get("staff_category"),
     )
 
 
 def _read_csv(text: str, columns: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in columns if c not in (reader.fieldnames or []) and c != "parent_code"]
-    required = [c for c in missing if c not in {"display_name", "locale", "phone", "email"}]
+    required = [c for c in missing if c not in OPTIONAL_USER_COLUMNS]
     if required:
         raise ImportRejected([(1, f"header lacks column(s): {', '.join(required)}")])
     return [

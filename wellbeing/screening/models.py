@@ -48,6 +48,7 @@ class Campaign(Base):
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime]
     every_months: Mapped[int | None]
+    staff_category: Mapped[str | None] = mapped_column(String(16))  # only this category; None: all
     closed: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
