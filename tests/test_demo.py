@@ -17,6 +17,10 @@ def test_demo_organisation_shape_and_idempotence(db_session: Any) -> None:
     assert units == 1 + 3 + 6
     officers = [u for u in db_session.scalars(select(User)) if u.has_role(Role.OFFICER)]
     assert len(officers) == 60
+    categories = [officer.staff_category for officer in officers]
+    assert categories.count("auxiliary") == 20
+    assert categories.count("police") == 40
+    assert all(u.wecom_userid == f"demo.{u.username}" for u in officers)
     assert {login.role for login in logins} == {r.value for r in Role}
     create_demo_organisation(db_session)
     assert db_session.scalar(select(func.count()).select_from(User)) == users

@@ -71,8 +71,18 @@ def demo_phone(username: str) -> str:
     return f"010-5550-{int.from_bytes(digest[:4], 'big') % 10**4:04d}"
 
 
+def demo_category(index: int) -> str:
+    """Every third demo officer is an auxiliary officer (辅警), the others police (民警)."""
+    return "auxiliary" if index % 3 == 0 else "police"
+
+
 def _ensure_user(
-    session: Session, username: str, unit: str, grants: list[GrantSpec], name: str
+    session: Session,
+    username: str,
+    unit: str,
+    grants: list[GrantSpec],
+    name: str,
+    category: str | None = None,
 ) -> None:
     if org_service.find_user(session, username) is None:
         org_service.add_user(
@@ -83,6 +93,8 @@ def _ensure_user(
             display_name=name,
             password=DEMO_PASSWORD,
             phone=demo_phone(username),
+            wecom_userid=f"demo.{username}",  # a 企业微信 userid no real corp has
+            staff_category=category,
         )
 
 
@@ -102,6 +114,7 @@ def create_demo_organisation(session: Session) -> list[DemoLogin]:
                     f"{code}-{team}",
                     [GrantSpec(Role.OFFICER, None)],
                     _display_name(index),
+                    demo_category(index),
                 )
     staff = [
         ("counsellor1", BUREAU[0], [GrantSpec(Role.COUNSELLOR, BUREAU[0])], "心理咨询师 林晓"),
