@@ -122,6 +122,10 @@ def run_server(host: str, port: int, workers: int, dev: bool, *, threads: int = 
             self.cfg.set("accesslog", None)  # the app logs each request, without query strings
             self.cfg.set("logconfig_dict", gunicorn_log_config())
             self.cfg.set("graceful_timeout", 20)
+            # X-Forwarded-* is read in one place: the app's ProxyFix, and only with
+            # WELLBEING_PROXY_COUNT set. Gunicorn trusts nobody's forwarded headers (its default
+            # trusts 127.0.0.1, which let a forged X-Forwarded-Proto mark a request secure).
+            self.cfg.set("forwarded_allow_ips", "")
             if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: one shared path
                 self.cfg.set("control_socket_disable", True)
             self.cfg.set("when_ready", jobs.start)  # a child process of the master
