@@ -18,7 +18,8 @@ NOW = datetime(2026, 12, 6, 9, tzinfo=UTC)
 K = 10  # the demo's (and the default) minimum cell size
 
 
-def test_demo_activity_is_written_once_and_released(db_session: Any) -> None:
+def test_demo_activity_is_written_once_and_released(db_session: Any, frozen_clock: Any) -> None:
+    frozen_clock.now = NOW  # the demo books with the service's clock: the same day as NOW
     create_demo_organisation(db_session)
     assert create_demo_services(db_session, NOW)
     appointments = db_session.scalar(select(func.count()).select_from(Appointment))
