@@ -1,1 +1,2 @@
-"""Notifications: a transactional outbox (`service.enqueue`) and its delivery job with adapters."""
+"""Notifications: a transactional outbox (`service.enqueue`), its delivery job, channel adapters
+(log, SMTP, 企业微信, SMS, webhook; `adapters`) and the delivery log (`deliveries`)."""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wellbeing.notify.adapters import Tried
+
 
 class NotifyError(Exception):
     """Base class of notification errors."""
@@ -34,7 +39,16 @@ class ParamsRefused(NotifyError):
 
 
 class DeliveryError(NotifyError):
-    """An adapter could not deliver a message; the text is short and names no content."""
+    """An adapter could not deliver a message; the text is short and names no content.
+
+    `code` is a short reason for the delivery log ("http_503", "errcode_42001", "timeout");
+    `tried` lists what each channel of a chain did (notify.adapters.Tried), when there was one.
+    """
+
+    def __init__(self, text: str, *, code: str = "error", tried: tuple[Tried, ...] = ()) -> None:
+        super().__init__(text)
+        self.code = code
+        self.tried = tried
 
 
 class TransientDeliveryError(DeliveryError):

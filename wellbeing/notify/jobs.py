@@ -19,9 +19,12 @@ def deliver_outbox(ctx: JobContext) -> None:
     settings = ctx.settings
     rendering = Rendering(parse_channels(settings.notify_channels), settings.default_locale)
     adapter = make_adapter(settings)
-    for _ in range(MAX_BATCHES):  # the rest waits for the next run, so a run stays short
-        if not deliver_pending(ctx.session_factory, adapter, ctx.utcnow(), BATCH, rendering):
-            return
+    try:
+        for _ in range(MAX_BATCHES):  # the rest waits for the next run, so a run stays short
+            if not deliver_pending(ctx.session_factory, adapter, ctx.utcnow(), BATCH, rendering):
+                return
+    finally:
+        adapter.close()
 
 
 def purge_outbox(ctx: JobContext) -> None:

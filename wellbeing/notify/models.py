@@ -53,3 +53,31 @@ class OutboxMessage(Base):
     def recipient_label(self) -> str:
         """Who it is for, without any personal detail: "user:12" or the channel."""
         return f"user:{self.recipient_user_id}" if self.channel is None else self.channel
+
+
+class AttemptOutcome(enum.StrEnum):
+    """What one channel did with one delivery attempt of a message."""
+
+    SENT = "sent"
+    FAILED = "failed"  # refused for good by this channel
+    RETRY = "retry"  # failed for now (timeout, HTTP 5xx, busy, a bad signature)
+    SKIPPED = "skipped"  # the channel cannot reach this recipient (no userid, phone, address)
+
+
+class NotificationAttempt(Base):
+    """The delivery log: one row per channel tried per attempt of a message, never its text.
+
+    Rows go with their message (ON DELETE CASCADE), so purging or erasing a message erases them.
+    """
+
+    __tablename__ = "notification_attempts"
+
+    id: Mapped[IntPk]
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True
+    )
+    attempt: Mapped[int]
+    channel: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -29,6 +29,8 @@ class RenderedMessage:
     locale: str
     subject: str
     body: str
+    phone: str | None = None  # for the SMS channel
+    wecom_userid: str | None = None  # for the 企业微信 channel
 
 
 @lru_cache(maxsize=8)
@@ -60,16 +62,27 @@ def render_message(
 ) -> RenderedMessage:
     """Resolve the recipient and render; PermanentDeliveryError when nobody can receive it."""
     if message.kind not in KINDS:
-        raise PermanentDeliveryError("unknown message kind")
+        raise PermanentDeliveryError("unknown message kind", code="unknown_kind")
+    phone: str | None = None
+    wecom_userid: str | None = None
     if message.channel is not None:
         address, locale = channels.get(message.channel), default_locale
     else:
         user = session.get(User, message.recipient_user_id)
         if user is None or not user.active:
-            raise PermanentDeliveryError("recipient is missing or inactive")
+            raise PermanentDeliveryError("recipient is missing or inactive", code="inactive")
         address, locale = user.email or None, user.locale
+        phone, wecom_userid = user.phone or None, user.wecom_userid or None
     locale = locale if locale in LOCALES else default_locale
     subject, body = render_text(message.kind, message.params, locale)
     return RenderedMessage(
-        message.id, message.kind, message.recipient_label, address, locale, subject, body
+        message.id,
+        message.kind,
+        message.recipient_label,
+        address,
+        locale,
+        subject,
+        body,
+        phone,
+        wecom_userid,
     )

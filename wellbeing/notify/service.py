@@ -4,13 +4,15 @@
 Delivery claims due rows one at a time (PostgreSQL: FOR UPDATE SKIP LOCKED, held while the
 adapter runs; SQLite: a conditional UPDATE that leases the row, so no write lock is held while
 an SMTP server is slow) and marks each sent right after the adapter returns: at-least-once.
+Each attempt is logged per channel tried (`NotificationAttempt`: channel, outcome, short error
+code, time; never the text) in the same transaction that records its outcome.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,10 +21,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from wellbeing.notify.adapters import DeliveryAdapter
+from wellbeing.notify.adapters import DeliveryAdapter, Tried, outcome_of
 from wellbeing.notify.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from wellbeing.notify.kinds import check_params, find_kind
-from wellbeing.notify.models import OutboxMessage, OutboxStatus
+from wellbeing.notify.models import (
+    AttemptOutcome,
+    NotificationAttempt,
+    OutboxMessage,
+    OutboxStatus,
+)
 from wellbeing.notify.render import RenderedMessage, render_message
 from wellbeing.org.models import User
 
@@ -126,14 +133,14 @@ def _deliver_one(
                 return None
             rendered = _render(session, message, rendering)
             if _locks_rows(session):
-                return _record(message, _attempt(adapter, rendered), now)
+                return _record(session, message, _attempt(adapter, rendered), now)
             claimed_id, claimed_attempts = message.id, message.attempts
-        error = _attempt(adapter, rendered)
+        result = _attempt(adapter, rendered)
         with session.begin():
             message = session.get(OutboxMessage, claimed_id, populate_existing=True)
             if message is None or message.attempts != claimed_attempts:
                 return "lost"  # our claim expired and another process took the message
-            return _record(message, error, now)
+            return _record(session, message, result, now)
 
 
 def _locks_rows(session: Session) -> bool:
@@ -181,23 +188,39 @@ def _render(
         return exc
 
 
-def _attempt(
-    adapter: DeliveryAdapter, rendered: RenderedMessage | DeliveryError
-) -> DeliveryError | None:
+Attempt = tuple[DeliveryError | None, Sequence[Tried]]
+
+
+def _attempt(adapter: DeliveryAdapter, rendered: RenderedMessage | DeliveryError) -> Attempt:
+    """Deliver; the error (None: delivered) and what each channel did."""
+    name = str(getattr(adapter, "name", "adapter"))
     if isinstance(rendered, DeliveryError):
-        return rendered
+        return rendered, [Tried("-", AttemptOutcome.FAILED, rendered.code)]
     try:
-        adapter.deliver(rendered)
+        tried = adapter.deliver(rendered)
     except DeliveryError as exc:
-        return exc
+        return exc, exc.tried or [Tried(name, outcome_of(exc), exc.code)]
     except Exception as exc:  # a broken adapter must not wedge the queue: retry later
         logger.exception("notification %s: adapter failed", rendered.message_id)
-        return TransientDeliveryError(f"adapter failed ({type(exc).__name__})")
-    return None
+        error = TransientDeliveryError(f"adapter failed ({type(exc).__name__})", code="bug")
+        return error, [Tried(name, AttemptOutcome.RETRY, error.code)]
+    return None, tried or [Tried(name, AttemptOutcome.SENT)]
 
 
-def _record(message: OutboxMessage, error: DeliveryError | None, now: datetime) -> str:
-    """Mark the outcome of one attempt: sent, retry later, or give up."""
+def _record(session: Session, message: OutboxMessage, result: Attempt, now: datetime) -> str:
+    """Mark the outcome of one attempt (sent, retry later, or give up) and log it."""
+    error, tried = result
+    session.add_all(
+        NotificationAttempt(
+            message_id=message.id,
+            attempt=message.attempts,
+            channel=item.channel[:16],
+            outcome=item.outcome.value,
+            error_code=item.error_code[:40] if item.error_code else None,
+            at=now,
+        )
+        for item in tried
+    )
     if error is None:
         message.status, message.sent_at, message.last_error = OutboxStatus.SENT, now, None
         return "sent"

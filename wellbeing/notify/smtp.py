@@ -6,6 +6,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import ClassVar
 
 from wellbeing.core.config import ConfigError, Settings
 from wellbeing.notify.errors import PermanentDeliveryError, TransientDeliveryError
@@ -18,6 +19,7 @@ TIMEOUT_SECONDS = 15
 class SmtpAdapter:
     """Sends each message as one plain-text e-mail; one connection per message."""
 
+    name: ClassVar[str] = "smtp"
     host: str
     port: int
     sender: str
@@ -39,10 +41,17 @@ class SmtpAdapter:
             settings.smtp_starttls,
         )
 
+    def reaches(self, message: RenderedMessage) -> bool:
+        """Whether the recipient has an e-mail address."""
+        return bool(message.address)
+
+    def close(self) -> None:
+        """Nothing held open between messages."""
+
     def deliver(self, message: RenderedMessage) -> None:
         """Send the e-mail; a refused address is permanent, anything else is retried."""
         if not message.address:
-            raise PermanentDeliveryError("recipient has no e-mail address")
+            raise PermanentDeliveryError("recipient has no e-mail address", code="no_address")
         email = EmailMessage()
         email["From"], email["To"], email["Subject"] = self.sender, message.address, message.subject
         email.set_content(message.body)
@@ -60,10 +69,12 @@ class SmtpAdapter:
             raise _by_code(exc.smtp_code, "message refused") from None
         except (smtplib.SMTPException, OSError) as exc:
             # Server, sender or login trouble is the relay's, not the message's: retry.
-            raise TransientDeliveryError(f"SMTP unavailable ({type(exc).__name__})") from None
+            raise TransientDeliveryError(
+                f"SMTP unavailable ({type(exc).__name__})", code="smtp_unavailable"
+            ) from None
 
 
 def _by_code(code: int, what: str) -> TransientDeliveryError | PermanentDeliveryError:
     if code >= 500:
-        return PermanentDeliveryError(f"{what} ({code})")
-    return TransientDeliveryError(f"{what} ({code})")
+        return PermanentDeliveryError(f"{what} ({code})", code=f"smtp_{code}")
+    return TransientDeliveryError(f"{what} ({code})", code=f"smtp_{code}")

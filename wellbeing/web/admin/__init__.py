@@ -6,6 +6,7 @@ Importing the package registers every view on `bp`. (The audit log page lives in
 
 from wellbeing.web.admin import (  # noqa: F401 - imported to register their routes
     campaign_views,
+    delivery_views,
     incident_views,
 )
 from wellbeing.web.admin.blueprint import bp
