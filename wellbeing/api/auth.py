@@ -25,25 +25,30 @@ bp = Blueprint("api_auth", __name__, url_prefix="/api/v1")
 @public
 def issue_token() -> ResponseReturnValue:
     """Exchange a username and password (and, for privileged roles, `otp`) for a bearer token."""
+    if not settings().password_login:  # no password is accepted anywhere once switched off
+        message = _("Sign-in with a password is switched off here. Use single sign-on.")
+        raise ApiError(403, "password_login_off", message)
     body = json_body()
     username, password = require_string(body, "username"), require_string(body, "password")
     try:
         user = auth_service.authenticate(
             db(), username, password, client_address(), throttle_policy()
         )
-    except Throttled:
+    except Throttled as exc:
         _record_failure("auth.login_throttled", username)
         db().commit()
-        raise ApiError(
-            429, "too_many_attempts", _("Too many attempts. Please wait a few minutes.")
-        ) from None
+        return _too_many_attempts(exc)
     except BadCredentials:
         _record_failure("auth.login_failed", username)
         db().commit()
         raise ApiError(
             401, "bad_credentials", _("The username or password is not correct.")
         ) from None
-    second_factor = _check_second_factor(user, body)
+    try:
+        second_factor = _check_second_factor(user, body)
+    except Throttled as exc:
+        db().commit()
+        return _too_many_attempts(exc)
     ttl = timedelta(hours=settings().token_ttl_hours)
     raw, expires_at = auth_service.issue_token(
         db(), user, ttl, second_factor=second_factor, address=client_address()
@@ -66,18 +71,23 @@ def _check_second_factor(user: User, body: dict[str, Any]) -> bool:
         raise ApiError(401, "otp_required", _("A one-time code is required (field otp)."))
     try:
         mfa.verify(db(), user, code, client_address(), throttle_policy())
-    except Throttled:
-        db().commit()
-        message = _("Too many attempts. Please wait a few minutes.")
-        raise ApiError(429, "too_many_attempts", message) from None
     except BadOtp:
         db().commit()  # the failure is counted and audited
         raise ApiError(401, "bad_otp", _("The one-time code is not correct.")) from None
     return True
 
 
+def _too_many_attempts(exc: Throttled) -> ResponseReturnValue:
+    """429 with the seconds to wait in `Retry-After`."""
+    message = _("Too many attempts. Please wait a few minutes.")
+    body = {"error": {"code": "too_many_attempts", "message": message}}
+    return jsonify(body), 429, {"Retry-After": str(exc.retry_after)}
+
+
 def _record_failure(action: str, username: str) -> None:
-    auth_service.record_refused_sign_in(db(), action, username, "api", client_address())
+    auth_service.record_refused_sign_in(
+        db(), action, username, "api", client_address(), throttle_policy()
+    )
 
 
 @bp.delete("/auth/token")

@@ -28,6 +28,7 @@ def init_web_layer(app: Flask) -> None:
     from wellbeing.web.officer.talk import bp as talk_bp
     from wellbeing.web.referrals import bp as referrals_bp
     from wellbeing.web.reports import bp as reports_bp
+    from wellbeing.web.sso_views import bp as sso_bp
 
     init_request_log(app)  # first: the request id exists for every later hook
     init_request_session(app)
@@ -36,6 +37,7 @@ def init_web_layer(app: Flask) -> None:
     init_security(app)
     init_errors(app)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(officer_bp)
     app.register_blueprint(talk_bp)
