@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -17,10 +17,12 @@ from wellbeing.faces.screening_text import problem_messages, screening_error_mes
 from wellbeing.org.models import Role
 from wellbeing.screening import service
 from wellbeing.screening.errors import InvalidAnswers, ScreeningError
+from wellbeing.screening.permissions import may_see_result
 from wellbeing.screening.views_data import (
     assignment_data,
     definition_detail,
     definition_summary,
+    follow_up_offers,
 )
 
 bp = Blueprint("api_screening", __name__, url_prefix="/api/v1")
@@ -62,6 +64,24 @@ def my_submissions() -> ResponseReturnValue:
     return jsonify([{k: v for k, v in row.items() if k != "answers"} for row in rows])
 
 
+@bp.get("/me/submissions/<submission_id>")
+@roles(Role.OFFICER)
+def my_submission(submission_id: str) -> ResponseReturnValue:
+    """One of the caller's results, as the result page shows it: the score, whether to show
+    crisis contacts now, and the stepped follow-ups it offered (another's does not exist)."""
+    officer = caller()
+    submission = service.find_submission(db(), submission_id)
+    if submission is None or not may_see_result(officer, submission):
+        raise ApiError(404, "not_found", _("This page or record does not exist."))
+    [view] = service.readable_views(db(), officer, [submission])
+    db().commit()  # the audit entry when the record could not be opened
+    body = {k: v for k, v in view.items() if k != "answers"}
+    if body.get("unreadable"):
+        return jsonify({**body, "crisis": None, "follow_up": []})
+    crisis, follow_ups = service.told_with(submission)
+    return jsonify({**body, "crisis": crisis, "follow_up": _follow_up(follow_ups)})
+
+
 @bp.get("/me/export")
 @roles(Role.OFFICER)
 def my_export() -> ResponseReturnValue:
@@ -98,9 +118,27 @@ def create_submission() -> ResponseReturnValue:
         "result": outcome.result,
         "crisis": outcome.crisis,
         "referral": outcome.referral,
-        "follow_up": outcome.follow_ups,
+        "follow_up": _follow_up(outcome.follow_ups),
     }
     return jsonify(body_out), 200 if outcome.replayed else 201
+
+
+def _follow_up(follow_ups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each stepped offer with what a client needs to start it: the instrument, the assignment
+    to send with its submission (null: a voluntary self-check), and where to fetch its items and
+    keep its draft."""
+    offers = follow_up_offers(catalogue(), follow_ups, current_language())
+    for offer in offers:
+        instrument, assignment_id = offer["instrument"], offer["assignment_id"]
+        offer["links"] = {
+            "instrument": url_for("api_screening.get_instrument", instrument_id=instrument),
+            "draft": url_for(
+                "api_me_drafts.get_draft", instrument=instrument, assignment_id=assignment_id
+            ),
+            "submit": url_for("api_screening.create_submission"),
+            "web": url_for("officer.page", instrument=instrument, assignment=assignment_id),
+        }
+    return offers
 
 
 def _submission_fields(body: dict[str, Any]) -> tuple[str, dict[str, Any], str, int | None]:

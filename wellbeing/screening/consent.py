@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
+from wellbeing.screening.errors import ConsentVersionStale
 from wellbeing.screening.models import Consent
 
 # Bump when the consent text in templates/screening/consent.html changes in substance:
@@ -59,6 +60,18 @@ def give_consent(session: Session, officer: User) -> Consent:
     session.add(consent)
     session.flush()
     return consent
+
+
+def accept_consent(session: Session, officer: User, version: str) -> tuple[Consent, bool]:
+    """Consent to the text version the officer was shown: (the standing consent, whether it is
+    new). ConsentVersionStale when that version is not the current one; giving it again while
+    it stands records nothing."""
+    if version != CONSENT_VERSION:
+        raise ConsentVersionStale(CONSENT_VERSION)
+    existing = current_consent(session, officer)
+    if existing is not None:
+        return existing, False
+    return give_consent(session, officer), True
 
 
 def withdraw_consent(session: Session, officer: User) -> None:

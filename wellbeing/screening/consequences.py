@@ -34,7 +34,7 @@ class Consequences:
 
     crisis: bool
     referral: dict[str, Any] | None
-    follow_ups: list[dict[str, str]] = field(default_factory=list)
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)
 
 
 def apply_consequences(
@@ -61,6 +61,7 @@ def apply_consequences(
             instrument_id=definition.id,
             band=result.band,
             total=result.total,
+            staff_category=officer.staff_category,  # 民警/辅警, sealed with the band
         )
     audit(
         session,
@@ -107,22 +108,31 @@ def _refer(
 
 def _follow_ups(
     session: Session, policy: ScreeningPolicy, officer: User, evaluation: Evaluation
-) -> list[dict[str, str]]:
-    offered = []
+) -> list[dict[str, Any]]:
+    """The follow-ups offered, each with the assignment to answer it in (None: a self-check)."""
+    offered: list[dict[str, Any]] = []
     for follow_up in evaluation.follow_ups:
         if follow_up.instrument not in policy.catalogue:
             continue
+        assignment_id = None
         if follow_up.mode == "assign":
             now = utcnow()
-            session.add(
-                Assignment(
-                    officer_id=officer.id,
-                    unit_id=officer.unit_id,
-                    instruments=[follow_up.instrument],
-                    opens_at=now,
-                    closes_at=now + FOLLOW_UP_WINDOW,
-                    status=AssignmentStatus.PENDING.value,
-                )
+            assignment = Assignment(
+                officer_id=officer.id,
+                unit_id=officer.unit_id,
+                instruments=[follow_up.instrument],
+                opens_at=now,
+                closes_at=now + FOLLOW_UP_WINDOW,
+                status=AssignmentStatus.PENDING.value,
             )
-        offered.append({"instrument": follow_up.instrument, "mode": follow_up.mode})
+            session.add(assignment)
+            session.flush()  # its id: the officer (or their phone) starts it by this id
+            assignment_id = assignment.id
+        offered.append(
+            {
+                "instrument": follow_up.instrument,
+                "mode": str(follow_up.mode),
+                "assignment_id": assignment_id,
+            }
+        )
     return offered

@@ -43,8 +43,11 @@ def save_draft(
     instrument_id: str,
     assignment_id: int | None,
     answers: Mapping[str, int | None],
+    *,
+    replace: bool = False,
 ) -> Answers:
-    """Merge answers into the form's draft (sealed) and return the whole draft."""
+    """Merge answers into the form's draft (sealed), or with `replace` make them the whole
+    draft; return the whole draft."""
     key = form_key(officer, instrument_id, assignment_id)
     draft = session.scalars(select(Draft).where(Draft.form_key == key)).one_or_none()
     if draft is None:
@@ -56,7 +59,7 @@ def save_draft(
             answers={},
         )
         session.add(draft)
-    merged: Answers = {**draft.answers, **answers}
+    merged: Answers = dict(answers) if replace else {**draft.answers, **answers}
     draft.answers = merged
     draft.updated_at = utcnow()
     session.flush()

@@ -28,6 +28,16 @@ class ConsentRequired(ScreeningError):
     code = "consent_required"
 
 
+class ConsentVersionStale(ScreeningError):
+    """The consent given names a version of the consent text that is not the current one."""
+
+    code = "consent_version_stale"
+
+    def __init__(self, current: str) -> None:
+        super().__init__(current)
+        self.current = current
+
+
 class AssignmentUnavailable(ScreeningError):
     """The assignment is not this officer's, not open, or does not include the instrument."""
 
@@ -63,3 +73,13 @@ class CampaignError(ScreeningError):
         super().__init__(message)
         self.reason = reason
         self.params = params
+
+
+class InvalidDraft(ScreeningError):
+    """Draft answers that do not fit the definition; `problems` lists each bad item."""
+
+    code = "invalid_draft"
+
+    def __init__(self, error: AnswerError) -> None:
+        super().__init__(str(error))
+        self.problems = error.problems

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from wellbeing.instruments import Definition
+from wellbeing.instruments import Catalogue, Definition
 from wellbeing.screening.models import Assignment
 
 
@@ -60,3 +61,36 @@ def assignment_data(assignment: Assignment) -> dict[str, Any]:
         "wave": assignment.wave.name if assignment.wave else None,
         "incident_follow_up_day": assignment.follow_up_day,
     }
+
+
+def short_title(title: str) -> str:
+    """The abbreviation a title ends with in brackets ("…（PHQ-9）" → "PHQ-9"), else the title."""
+    match = _BRACKETED_END.search(title)
+    return match.group(1).strip() if match else title
+
+
+_BRACKETED_END = re.compile(r"[（(]([^（）()]{1,20})[）)]\s*$")
+
+
+def follow_up_offers(
+    catalogue: Catalogue, follow_ups: Iterable[Mapping[str, Any]], lang: str
+) -> list[dict[str, Any]]:
+    """The stepped follow-ups of a result that can be started: instrument, mode, the assignment
+    to answer it in (None: a voluntary self-check) and titles; one no longer offered is left out
+    (a submission stores what its rules offered when it was made)."""
+    offers = []
+    for follow_up in follow_ups:
+        instrument = str(follow_up.get("instrument", ""))
+        if instrument not in catalogue or not catalogue.get(instrument).offerable:
+            continue
+        title = text_in(catalogue.get(instrument).title, lang)
+        offers.append(
+            {
+                "instrument": instrument,
+                "mode": str(follow_up.get("mode", "offer")),
+                "assignment_id": follow_up.get("assignment_id"),
+                "title": title,
+                "short_title": short_title(title),
+            }
+        )
+    return offers

@@ -12,6 +12,7 @@ from wellbeing.web.officer import (  # noqa: F401 - imported to register their r
     result_views,
     safety_plan,
     submit_views,
+    wechat,
 )
 from wellbeing.web.officer.blueprint import bp
 

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, current_app, g
 
 from wellbeing.core.clock import utcnow
+from wellbeing.faces.contacts import Hotline, contacts_from
 from wellbeing.faces.context import db, settings
 from wellbeing.oncall.reading import on_call_phone
 from wellbeing.org.models import Role, User
 from wellbeing.screening.crisis import crisis_banner_needed
-from wellbeing.web.officer.contacts import Hotline, contacts_from
 
 bp = Blueprint("officer", __name__)
 

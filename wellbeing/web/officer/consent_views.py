@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
+from wellbeing.faces.consent_text import SECTIONS, TITLE
 from wellbeing.faces.context import db, settings
 from wellbeing.org.models import Role
 from wellbeing.screening.consent import (
@@ -29,6 +30,8 @@ def render_consent(
         "officer/consent.html",
         consent=current_consent(db(), officer),
         version=CONSENT_VERSION,
+        consent_title=TITLE,
+        consent_sections=SECTIONS,
         next=next_url,
         notice=notice,
         station_name=settings().station_name,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from typing import Any
+
+from flask import abort, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import catalogue, db
 from wellbeing.faces.i18n import current_language
-from wellbeing.org.models import Role
+from wellbeing.org.models import Role, User
 from wellbeing.screening import service
-from wellbeing.screening.permissions import may_see_result
-from wellbeing.screening.views_data import definition_summary, text_in
+from wellbeing.screening.permissions import may_answer, may_see_result
+from wellbeing.screening.views_data import definition_summary, follow_up_offers, text_in
 from wellbeing.web.library.for_you import for_result
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import consent_gate, current_officer
@@ -32,7 +34,25 @@ def result(submission_id: str) -> ResponseReturnValue:
     lang = current_language()
     data = result_data(submission, definition, lang)
     reading = for_result(db(), definition.id, data["band"], lang)
-    return render_template("officer/result.html", result=data, reading=reading)
+    offers = startable_offers(officer, data["follow_ups"], lang)
+    return render_template("officer/result.html", result=data, reading=reading, follow_ups=offers)
+
+
+def startable_offers(
+    officer: User, follow_ups: list[dict[str, Any]], lang: str
+) -> list[dict[str, Any]]:
+    """The stepped offers the officer can start now, each with the address that starts it; an
+    assigned follow-up already answered or closed is no longer offered."""
+    startable = []
+    for offer in follow_up_offers(catalogue(), follow_ups, lang):
+        assignment_id = offer["assignment_id"]
+        if assignment_id is not None:
+            assignment = service.find_assignment(db(), int(assignment_id))
+            if assignment is None or not may_answer(officer, assignment, offer["instrument"]):
+                continue
+        url = url_for("officer.page", instrument=offer["instrument"], assignment=assignment_id)
+        startable.append({**offer, "url": url})
+    return startable
 
 
 @bp.get("/history")

@@ -31,6 +31,7 @@ def result_data(submission: Submission, definition: Definition, lang: str) -> di
     """The result page's content: band, feedback, critical messages (self-help comes from the
     library: `wellbeing.web.library.for_you.for_result`)."""
     view = submission_view(submission)
+    payload = submission.opened()
     result = view["result"]
     label, feedback = band_texts(definition, result["band"], lang)
     raised = set(result["flags"])
@@ -49,7 +50,8 @@ def result_data(submission: Submission, definition: Definition, lang: str) -> di
             for flag in definition.flags
             if flag.critical and flag.id in raised
         ],
-        "crisis": bool(submission.opened().get("crisis")),
+        "crisis": bool(payload.get("crisis")),
+        "follow_ups": list(payload.get("follow_ups", [])),
     }
 
 

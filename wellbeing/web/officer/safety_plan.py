@@ -21,12 +21,12 @@ from wellbeing.crisis.errors import CrisisError
 from wellbeing.crisis.input import SECTIONS
 from wellbeing.crisis.service import PlanView
 from wellbeing.faces import crisis_texts as texts
+from wellbeing.faces.contacts import contacts_from
 from wellbeing.faces.context import db, settings
 from wellbeing.faces.safety_plan_pdf import safety_plan_pdf
 from wellbeing.org.models import Role
 from wellbeing.web.officer.blueprint import bp
 from wellbeing.web.officer.common import current_officer
-from wellbeing.web.officer.contacts import contacts_from
 
 
 @bp.app_context_processor

@@ -1,4 +1,4 @@
-"""How to reach help: the station and the crisis hotlines, from the settings."""
+"""How to reach help: the station and the crisis hotlines, from the settings (pages and API)."""
 
 from __future__ import annotations
 
