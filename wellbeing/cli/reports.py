@@ -48,7 +48,8 @@ def release() -> None:
         click.echo(f"[{number}/{of}] wave {wave_id}: {names}")
 
     try:
-        if not release_pending_waves(database, catalogue, k, epsilon, progress):
+        split = settings.report_staff_split
+        if not release_pending_waves(database, catalogue, k, epsilon, progress, staff_split=split):
             click.echo("0 wave(s) to release")
     finally:
         database.engine.dispose()

@@ -56,8 +56,18 @@ def campaigns() -> None:
 @click.option("--opens", required=True, help="ISO date-time of the first wave's opening")
 @click.option("--closes", required=True, help="ISO date-time of the first wave's closing")
 @click.option("--every", help="repeat: 3mo for quarterly, 1y for yearly")
+@click.option(
+    "--staff-category",
+    help="invite only this category: police (民警) or auxiliary (辅警); default everyone",
+)
 def campaigns_create(
-    name: str, unit_code: str, instruments: str, opens: str, closes: str, every: str | None
+    name: str,
+    unit_code: str,
+    instruments: str,
+    opens: str,
+    closes: str,
+    every: str | None,
+    staff_category: str | None,
 ) -> None:
     """Create a campaign (and its first wave)."""
     with transaction(ScreeningError) as session:
@@ -70,6 +80,7 @@ def campaigns_create(
             opens_at=parse_moment(opens),
             closes_at=parse_moment(closes),
             every_months=parse_every(every),
+            staff_category=staff_category,
         )
         click.echo(f"created campaign {campaign.id}: {campaign.name}")
 

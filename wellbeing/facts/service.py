@@ -25,14 +25,20 @@ def record_fact(
     instrument_id: str,
     band: str | None,
     total: Fraction | None,
+    staff_category: str | None = None,
 ) -> str:
     """Insert one sealed fact for a complete result in a wave; return its random id.
+
+    The officer's staff category (民警/辅警) is sealed with the band, never a plain column: a
+    plain category beside the unit would narrow "someone in this unit" to fewer people.
 
     A Core INSERT on the session's connection (facts are append-only and nothing in the
     submission's transaction reads them back), written at once rather than at the next flush.
     """
     fact_id = new_id()
-    result = {"band": band, "total": float(total) if total is not None else None}
+    result: dict[str, object] = {"band": band, "total": float(total) if total is not None else None}
+    if staff_category is not None:
+        result["category"] = staff_category
     values = {
         "id": fact_id,
         "unit_id": unit_id,
@@ -46,24 +52,26 @@ def record_fact(
 
 def count_facts(session: Session, wave_id: int, instrument_id: str) -> InstrumentCounts:
     """Open a wave's facts of one instrument and count them per unit and band (with the sum of
-    totals): the only place facts are read. Memory grows with units × bands, not with facts."""
+    totals), and again per staff category: the only place facts are read. Memory grows with
+    units × categories × bands, not with facts."""
     query = (
         select(_FACTS.c.id, _FACTS.c.unit_id, _FACTS.c.result_sealed)
         .where(_FACTS.c.wave_id == wave_id, _FACTS.c.instrument_id == instrument_id)
         .execution_options(yield_per=_COUNT_BATCH)
     )
-    sums: dict[tuple[int, str], list[float]] = {}
+    sums: dict[tuple[int, str, str | None], list[float]] = {}
     for row in session.execute(query):
         result = Fact.result.open(row)
         band = result["band"]
         if band is None:
             continue
-        figures = sums.get((row.unit_id, band))
+        key = (row.unit_id, band, result.get("category"))
+        figures = sums.get(key)
         if figures is None:
-            figures = sums[(row.unit_id, band)] = [0, 0.0]
+            figures = sums[key] = [0, 0.0]
         figures[0] += 1
         figures[1] += result["total"] or 0.0
     counts = InstrumentCounts()
-    for (unit_id, band), (count, total) in sums.items():
-        counts.add(unit_id, band, int(count), total)
+    for (unit_id, band, category), (count, total) in sums.items():
+        counts.add(unit_id, band, int(count), total, category)
     return counts

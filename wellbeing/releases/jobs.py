@@ -15,7 +15,11 @@ def release_closed_waves(ctx: JobContext) -> None:
     settings = ctx.settings
     catalogue = load_catalogue(questionnaire_dirs(settings.questionnaire_dirs))
     release_pending_waves(
-        ctx.database, catalogue, settings.report_min_cell, settings.report_dp_epsilon
+        ctx.database,
+        catalogue,
+        settings.report_min_cell,
+        settings.report_dp_epsilon,
+        staff_split=settings.report_staff_split,
     )
 
 

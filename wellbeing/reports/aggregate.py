@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wellbeing.org.models import Unit
+from wellbeing.org.models import StaffCategory, Unit
 from wellbeing.reports.disclosure import UnitResults
 from wellbeing.reports.waves import Participation
 
@@ -35,33 +35,50 @@ class UnitNode:
         return self.name_en if lang == "en" else self.name_zh
 
 
+REPORTED_CATEGORIES = tuple(category.value for category in StaffCategory)  # 民警, 辅警
+CellCounts = dict[int, dict[str, tuple[int, float]]]  # unit id -> band -> (count, sum of totals)
+
+
 @dataclass
 class InstrumentCounts:
-    """One instrument's own-group figures per unit id and band: (count, sum of totals)."""
+    """One instrument's own-group figures per unit id and band: (count, sum of totals), in all
+    and per staff category (民警 "police", 辅警 "auxiliary"; results without one count in all)."""
 
-    cells: dict[int, dict[str, tuple[int, float]]] = field(default_factory=dict)
+    cells: CellCounts = field(default_factory=dict)
+    by_category: dict[str, CellCounts] = field(default_factory=dict)
 
-    def add(self, unit_id: int, band: str, count: int, total: float) -> None:
-        """Add one GROUP BY row."""
-        cells = self.cells.get(unit_id)
-        if cells is None:
-            cells = self.cells[unit_id] = {}
-        cells[band] = (int(count), float(total))
+    def add(
+        self, unit_id: int, band: str, count: int, total: float, category: str | None = None
+    ) -> None:
+        """Add one GROUP BY row (of one staff category, when given)."""
+        _add(self.cells, unit_id, band, count, total)
+        if category in REPORTED_CATEGORIES:
+            _add(self.by_category.setdefault(category, {}), unit_id, band, count, total)
 
-    def unit_results(self, units: Iterable[UnitNode], band_ids: Iterable[str]) -> list[UnitResults]:
+    def unit_results(
+        self, units: Iterable[UnitNode], band_ids: Iterable[str], category: str | None = None
+    ) -> list[UnitResults]:
         """Every unit's own results for disclosure control (bands outside ``band_ids`` dropped:
-        results scored under another version's bands cannot be placed in this table)."""
+        results scored under another version's bands cannot be placed in this table); of one
+        staff category when given."""
         known = set(band_ids)
+        cells = self.cells if category is None else self.by_category.get(category, {})
         results = []
         for unit in units:
             counts: dict[str, int] = {}
             total = 0.0
-            for band, (count, band_total) in self.cells.get(unit.id, {}).items():
+            for band, (count, band_total) in cells.get(unit.id, {}).items():
                 if band in known:
                     counts[band] = count
                     total += band_total
             results.append(UnitResults(unit.code, unit.parent, counts, total))
         return results
+
+
+def _add(cells: CellCounts, unit_id: int, band: str, count: int, total: float) -> None:
+    found = cells.setdefault(unit_id, {})
+    before = found.get(band, (0, 0.0))
+    found[band] = (before[0] + int(count), before[1] + float(total))
 
 
 def load_units(session: Session) -> list[UnitNode]:

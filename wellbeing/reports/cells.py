@@ -80,14 +80,14 @@ def build_system(
         protected=[False] * size,
     )
     for group, values in enumerate(groups):
-        one_band = _classify_group(system, group, values, k, public_n=public_n)
+        one_band = classify_group(system, group, values, k, public_n=public_n)
         if group < len(rows):
-            _show_row(system, group, values, k, one_band=one_band)
+            show_row(system, group, values, k, one_band=one_band)
     _write_equations(system, tree, len(rows), own_groups)
     return system
 
 
-def _classify_group(
+def classify_group(
     system: CellSystem, group: int, values: Sequence[float], k: int, *, public_n: bool
 ) -> bool:
     """Mark what an attacker knows anyway and what must stay unknown; True for one-band groups."""
@@ -108,7 +108,7 @@ def _classify_group(
     return True
 
 
-def _show_row(
+def show_row(
     system: CellSystem, row: int, values: Sequence[float], k: int, *, one_band: bool
 ) -> None:
     """Primary suppression of one published row."""

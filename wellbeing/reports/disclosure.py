@@ -63,13 +63,17 @@ reports over a changed unit tree.
 Consistency: suppression is computed once over the whole tree passed in, and a unit's report is
 the slice of it for that unit and its descendants. Pass the whole organisation, not a subtree, so
 that two leaders' overlapping reports hide the same cells (a smaller slice only tells less).
+
+Staff categories (民警/辅警): ``categories`` adds a row per unit and category, with its own groups
+and equations, to the same system (categories.py), so one suppression protects both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from wellbeing.reports.categories import CategoryLayout, add_categories, own_in_order
 from wellbeing.reports.cells import CellSystem, N, Tree, build_system
 from wellbeing.reports.earlier import add_earlier, scope_nodes, unpublish_outside
 from wellbeing.reports.exact_suppression import ExactOutcome, suppress_exactly
@@ -153,6 +157,12 @@ class ProtectedTable:
     band_ids: tuple[str, ...]
     rows: tuple[ReportRow, ...]  # pre-order, children sorted by code
     rounds: int  # complementary-suppression rounds it took
+    # per staff category (police, auxiliary): every unit's row of that category, as ``rows``
+    categories: Mapping[str, tuple[ReportRow, ...]] = field(default_factory=dict)
+
+    def category_rows(self, unit: str) -> dict[str, ReportRow]:
+        """The unit's row of each staff category (none when the table has no split)."""
+        return {c: row for c, rows in self.categories.items() for row in rows if row.unit == unit}
 
     def rows_for(self, unit: str) -> list[ReportRow]:
         """The requested unit's row, then its descendants' (pre-order)."""
@@ -178,7 +188,7 @@ class Protection:
     """
 
     table: ProtectedTable
-    reasons: Mapping[tuple[str, str], Reason]  # (unit, "n" | band id | "mean") -> reason
+    reasons: Mapping[tuple[str, str], Reason]  # (unit[/category], "n" | band | "mean") -> reason
     exact: ExactOutcome | None = None  # what the audit-driven pass did (None: not run)
 
     def reason_of(self, unit: str, column: str) -> Reason | None:
@@ -233,8 +243,12 @@ def explain_table(
     public_n: bool = False,
     mean_decimals: int | None = None,
     exact: ExactAudit | None = DEFAULT_AUDIT,
+    categories: Mapping[str, Iterable[UnitResults]] | None = None,
 ) -> Protection:
-    """`protect_table`, with the reason of every hidden value (for the audit trail only)."""
+    """`protect_table`, with the reason of every hidden value (for the audit trail only).
+
+    ``categories``: each unit's own results per staff category, to publish a row per unit and
+    category protected together with the unit rows (categories.py)."""
     units = list(units)
     bands = _check_arguments(units, band_ids, k)
     tree = build_tree([(unit.code, unit.parent) for unit in units])
@@ -245,6 +259,13 @@ def explain_table(
     nodes = scope_nodes(tree, audit.scope)
     unpublish_outside(system, nodes)
     add_earlier(system, tree, bands, [table.rows for table in audit.earlier])
+    layout = None
+    if categories:
+        split = {c: own_in_order(tree, results, bands) for c, results in categories.items()}
+        layout = add_categories(system, tree, own, split, k, public_n=public_n, nodes=nodes)
+        for c in layout.published():
+            earlier = [t.categories[c] for t in audit.earlier if c in t.categories]
+            add_earlier(system, tree, bands, earlier, layout.rows[c])
     try:
         rounds = suppress_complementary(system)
     except SuppressionError:
@@ -257,13 +278,17 @@ def explain_table(
         outcome = suppress_exactly(system, k, ranges=ranges, protection=exact.protection)
         rounds += outcome.rounds
     cell = _cells_of(system)
-    rows = tuple(
-        _row(system, tree, node, bands, mean_decimals, cell)
-        for node in range(len(tree.codes))
-        if node in nodes
-    )
-    table = ProtectedTable(k=k, band_ids=bands, rows=rows, rounds=rounds)
-    return Protection(table, _reasons_of(system, tree, bands), outcome)
+
+    def rows_of(first: int) -> tuple[ReportRow, ...]:
+        return tuple(
+            _row(system, tree, node, bands, mean_decimals, cell, first)
+            for node in range(len(tree.codes))
+            if node in nodes
+        )
+
+    shown = {c: rows_of(layout.rows[c]) for c in layout.published()} if layout else {}
+    table = ProtectedTable(k=k, band_ids=bands, rows=rows_of(0), rounds=rounds, categories=shown)
+    return Protection(table, _reasons_of(system, tree, bands, layout), outcome)
 
 
 def protect_report(
@@ -318,8 +343,9 @@ def _row(
     bands: tuple[str, ...],
     decimals: int | None,
     cell: Callable[[int], Cell],
+    first_group: int = 0,
 ) -> ReportRow:
-    base = node * system.width
+    base = (first_group + node) * system.width
     parent = tree.parents[node]
     n = int(system.values[base + N])
     total = base + system.width - 1
@@ -356,11 +382,14 @@ def _cells_of(system: CellSystem) -> Callable[[int], Cell]:
 
 
 def _reasons_of(
-    system: CellSystem, tree: Tree, bands: tuple[str, ...]
+    system: CellSystem, tree: Tree, bands: tuple[str, ...], layout: CategoryLayout | None
 ) -> dict[tuple[str, str], Reason]:
+    """Reasons by (unit, column); a category row's unit reads "unit/category"."""
     columns = ("n", *bands, "mean")
+    names = layout.row_names(tree.codes) if layout else {}
     return {
-        (tree.codes[cell // system.width], columns[cell % system.width]): reason
+        (names.get(group) or tree.codes[group], columns[cell % system.width]): reason
         for cell, reason in system.reasons.items()
         if system.published[cell] and not system.shown[cell]
+        for group in (cell // system.width,)
     }

@@ -54,13 +54,15 @@ def add_earlier(
     tree: Tree,
     bands: tuple[str, ...],
     earlier: Sequence[Sequence[ReportRow]],
+    first_group: int = 0,
 ) -> None:
-    """Make every value an earlier release showed known, where it covers the same people."""
+    """Make every value an earlier release showed known, where it covers the same people
+    (``first_group``: the group of node 0's row, for a staff category's rows)."""
     position = {code: node for node, code in enumerate(tree.codes)}
     width = system.width
     for rows in earlier:
         for row in _same_people(rows, tree, position):
-            base = position[row.unit] * width
+            base = (first_group + position[row.unit]) * width
             shown = [(base + N, row.n.value)]
             shown += [(base + 1 + i, row.bands[band].value) for i, band in enumerate(bands)]
             for cell, value in shown:

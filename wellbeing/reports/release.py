@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wellbeing.instruments import Definition
-from wellbeing.reports.aggregate import InstrumentCounts, UnitNode
+from wellbeing.reports.aggregate import REPORTED_CATEGORIES, InstrumentCounts, UnitNode
 from wellbeing.reports.disclosure import (
     HIDDEN_CELL,
     HIDDEN_MEAN,
@@ -114,11 +114,16 @@ def compute_release(
     k: int,
     epsilon: float | None,
     earlier: Sequence[ProtectedTable] = (),
+    *,
+    staff_split: bool = False,
 ) -> Computed:
     """Protect (exact) or noise (DP) one instrument's counts over the whole tree (pure).
 
     An exact release is audited together with the ``earlier`` tables of the same wave and
     instrument (`earlier_tables`), with each band's range of totals tying shown means to counts.
+    With ``staff_split`` and some results carrying a staff category, an exact release also
+    publishes every unit's row per category (民警, 辅警), protected together with the unit rows
+    (categories.py); a DP release has no such split.
     """
     band_ids = [band.id for band in definition.bands]
     results = counts.unit_results(units, band_ids)
@@ -127,8 +132,19 @@ def compute_release(
             noisy = noisy_table(results, band_ids, k, epsilon)
             return Computed(noisy.table, {}, noisy.epsilon, noisy.sensitivity)
         audit = ExactAudit(band_ranges=band_ranges(definition), earlier=tuple(earlier))
+        split = {
+            category: counts.unit_results(units, band_ids, category)
+            for category in REPORTED_CATEGORIES
+            if staff_split and counts.by_category
+        }
         protection = explain_table(
-            results, band_ids, k, public_n=True, mean_decimals=MEAN_DECIMALS, exact=audit
+            results,
+            band_ids,
+            k,
+            public_n=True,
+            mean_decimals=MEAN_DECIMALS,
+            exact=audit,
+            categories=split,
         )
     return Computed(protection.table, protection.reasons, exact=protection.exact)
 
@@ -205,21 +221,29 @@ def release_epsilon(session: Session, wave_id: int, k: int) -> float | None:
 
 
 def encode_table(table: ProtectedTable) -> dict[str, Any]:
-    """A protected table as JSON: shown values, ``null`` for hidden ones (no value, no reason)."""
-    return {
+    """A protected table as JSON: shown values, ``null`` for hidden ones (no value, no reason);
+    the rows per staff category under "categories" when the table has them."""
+    data: dict[str, Any] = {
         "k": table.k,
         "band_ids": list(table.band_ids),
         "rounds": table.rounds,
-        "rows": [
-            {
-                "unit": row.unit,
-                "parent": row.parent,
-                "n": row.n.value,
-                "bands": {band: cell.value for band, cell in row.bands.items()},
-                "mean": row.mean.value,
-            }
-            for row in table.rows
-        ],
+        "rows": [_encode_row(row) for row in table.rows],
+    }
+    if table.categories:
+        data["categories"] = {
+            category: [_encode_row(row) for row in rows]
+            for category, rows in table.categories.items()
+        }
+    return data
+
+
+def _encode_row(row: ReportRow) -> dict[str, Any]:
+    return {
+        "unit": row.unit,
+        "parent": row.parent,
+        "n": row.n.value,
+        "bands": {band: cell.value for band, cell in row.bands.items()},
+        "mean": row.mean.value,
     }
 
 
@@ -235,16 +259,22 @@ def decode_table(data: Mapping[str, Any]) -> ProtectedTable:
             found = cells[value] = Cell(value)
         return found
 
-    rows = tuple(
-        ReportRow(
-            unit=row["unit"],
-            parent=row["parent"],
-            n=cell(row["n"]),
-            bands={band: cell(value) for band, value in row["bands"].items()},
-            mean=HIDDEN_MEAN if row["mean"] is None else Mean(row["mean"]),
+    def rows(found: list[dict[str, Any]]) -> tuple[ReportRow, ...]:
+        return tuple(
+            ReportRow(
+                unit=row["unit"],
+                parent=row["parent"],
+                n=cell(row["n"]),
+                bands={band: cell(value) for band, value in row["bands"].items()},
+                mean=HIDDEN_MEAN if row["mean"] is None else Mean(row["mean"]),
+            )
+            for row in found
         )
-        for row in data["rows"]
-    )
+
     return ProtectedTable(
-        k=data["k"], band_ids=tuple(data["band_ids"]), rows=rows, rounds=data["rounds"]
+        k=data["k"],
+        band_ids=tuple(data["band_ids"]),
+        rows=rows(data["rows"]),
+        rounds=data["rounds"],
+        categories={c: rows(found) for c, found in data.get("categories", {}).items()},
     )

@@ -11,7 +11,7 @@ screening); the results come from stored releases.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +47,9 @@ class Line:
     invited: int | None
     responded: int | None
     results: Mapping[str, ReportRow]  # by instrument id; empty while the wave is open
+    # per staff category ("police" 民警, "auxiliary" 辅警), by instrument id: the same protected
+    # figures for that category only (empty when the release has no split)
+    categories: Mapping[str, Mapping[str, ReportRow]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,16 @@ def build_unit_report(
         tables = stored_tables(session, wave.id, definitions, k, epsilon)
     subtrees = subtree_participation(units, participation)
     by_unit = _rows_by_unit(tables)
+    split = _category_rows_by_unit(tables)
     lines = []
     for node, depth in _subtree(units, unit_code):
         results = {i: rows[node.code] for i, rows in by_unit.items() if node.code in rows}
         invited, responded = shown_participation(subtrees[node.code], results.values(), k)
-        lines.append(Line(node, depth, invited, responded, results))
+        categories = {
+            category: {i: rows[node.code] for i, rows in found.items() if node.code in rows}
+            for category, found in split.items()
+        }
+        lines.append(Line(node, depth, invited, responded, results, categories))
     spent = release_epsilon(session, wave.id, k) if epsilon is not None else None
     return UnitReport(
         unit=lines[0].unit,
@@ -183,6 +191,17 @@ def _rows_by_unit(tables: Mapping[str, ProtectedTable]) -> dict[str, dict[str, R
     return {
         instrument: {row.unit: row for row in table.rows} for instrument, table in tables.items()
     }
+
+
+def _category_rows_by_unit(
+    tables: Mapping[str, ProtectedTable],
+) -> dict[str, dict[str, dict[str, ReportRow]]]:
+    """category -> instrument -> unit -> row, for the tables with a staff-category split."""
+    found: dict[str, dict[str, dict[str, ReportRow]]] = {}
+    for instrument, table in tables.items():
+        for category, rows in table.categories.items():
+            found.setdefault(category, {})[instrument] = {row.unit: row for row in rows}
+    return found
 
 
 def _subtree(units: Sequence[UnitNode], unit_code: str) -> list[tuple[UnitNode, int]]:

@@ -19,7 +19,7 @@ from wellbeing.audit.service import record as audit
 from wellbeing.auth.policy import may_record_incident_in
 from wellbeing.core.clock import utcnow
 from wellbeing.instruments import Catalogue
-from wellbeing.org.models import Role, RoleGrant, Unit, User
+from wellbeing.org.models import Role, User
 from wellbeing.org.service import find_unit, find_user
 from wellbeing.referrals.outreach import open_outreach
 from wellbeing.referrals.service import Deadlines
@@ -31,6 +31,10 @@ from wellbeing.screening.models import (
     Incident,
     Wave,
     WaveState,
+)
+from wellbeing.screening.targeting import check_staff_category
+from wellbeing.screening.targeting import (  # re-exported: the incident pages list officers
+    officers_in_subtree as officers_in_subtree,
 )
 
 FOLLOW_UP_WINDOW = timedelta(days=14)
@@ -100,10 +104,13 @@ def create_campaign(
     opens_at: datetime,
     closes_at: datetime,
     every_months: int | None = None,
+    staff_category: str | None = None,
     created_by: User | None = None,
 ) -> Campaign:
     """Create a campaign and its first wave (later waves follow when each one opens); audited
-    `campaign.created` by `created_by` (None: the system, e.g. the command line)."""
+    `campaign.created` by `created_by` (None: the system, e.g. the command line). With
+    `staff_category` ("police" 民警 or "auxiliary" 辅警) its waves invite that category only."""
+    staff_category = check_staff_category(staff_category)
     unit = find_unit(session, unit_code)
     if unit is None:
         raise CampaignError(f"unit {unit_code} does not exist", "unknown_unit", unit=unit_code)
@@ -124,6 +131,7 @@ def create_campaign(
         opens_at=opens_at,
         closes_at=closes_at,
         every_months=every_months,
+        staff_category=staff_category,
         created_by=created_by.id if created_by else None,
     )
     session.add(campaign)
@@ -139,6 +147,7 @@ def create_campaign(
             "unit": unit.code,
             "instruments": ",".join(campaign.instruments),
             "every_months": every_months,
+            **({"staff_category": staff_category} if staff_category else {}),
         },
     )
     return campaign
@@ -195,19 +204,6 @@ def close_campaign(
     return campaign
 
 
-def officers_in_subtree(session: Session, unit: Unit) -> list[User]:
-    """Active officers whose unit lies in a unit's subtree."""
-    query = (
-        select(User)
-        .join(Unit, User.unit_id == Unit.id)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(User.active.is_(True), RoleGrant.role == Role.OFFICER.value)
-        .where(Unit.path.startswith(unit.path, autoescape=True))
-        .order_by(User.id)
-    )
-    return list(session.scalars(query).unique())
-
-
 def open_due_waves(session: Session, now: datetime | None = None) -> list[Wave]:
     """Open every scheduled wave whose time has come: one assignment per officer in scope."""
     now = now or utcnow()
@@ -218,7 +214,7 @@ def open_due_waves(session: Session, now: datetime | None = None) -> list[Wave]:
     for wave in due:
         wave.state = WaveState.OPEN.value
         campaign = wave.campaign
-        for officer in officers_in_subtree(session, campaign.unit):
+        for officer in officers_in_subtree(session, campaign.unit, campaign.staff_category):
             session.add(
                 Assignment(
                     officer_id=officer.id,

@@ -57,6 +57,25 @@ class InstrumentSection:
     rows: list[TableRow]
     trend: Markup | None
     trend_rows: list[tuple[str, list[Shown]]]
+    category_rows: list[tuple[str, list[Shown]]]  # the unit's split: 民警, 辅警 (when released)
+
+
+def category_label(category: str) -> str:
+    """A staff category's name, translated (民警 / 辅警)."""
+    labels: dict[str, str] = {
+        "police": _("Police officers"),
+        "auxiliary": _("Auxiliary officers"),
+    }
+    return labels.get(category, category)
+
+
+def category_cells(line: Line, info: InstrumentInfo) -> list[tuple[str, list[Shown]]]:
+    """The line's figures of one instrument per staff category (hidden ones marked as any)."""
+    return [
+        (category_label(category), row_cells(rows.get(info.id), info))
+        for category, rows in line.categories.items()
+        if info.id in rows
+    ]
 
 
 def instrument_sections(
@@ -84,6 +103,7 @@ def instrument_sections(
                     (point.wave.name, row_cells(point.row, info))
                     for point in (trend.points if trend else ())
                 ],
+                category_rows=category_cells(report.top, info),
             )
         )
     return sections
@@ -92,5 +112,8 @@ def instrument_sections(
 def page_legend(report: UnitReport, trends: Sequence[Trend], lang: str) -> list[tuple[str, str]]:
     """The explanation of hidden values, when the page has any."""
     rows = report_rows(report) + [point.row for trend in trends for point in trend.points]
+    rows += [
+        row for line in report.lines for split in line.categories.values() for row in split.values()
+    ]
     hidden_people = any(line.invited is None for line in report.lines)
     return legend(hidden_people or any_hidden(rows), lang)

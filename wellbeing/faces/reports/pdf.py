@@ -17,7 +17,12 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from wellbeing.faces.pdf_styles import FONT, PdfStyles, paragraph, pdf_styles
 from wellbeing.faces.reports.charts import HIDDEN_FILL, band_colour
 from wellbeing.faces.reports.display import header, row_cells
-from wellbeing.faces.reports.page import page_legend, participation_cells, wave_state
+from wellbeing.faces.reports.page import (
+    category_cells,
+    page_legend,
+    participation_cells,
+    wave_state,
+)
 from wellbeing.reports.report import InstrumentInfo, UnitReport
 from wellbeing.screening.views_data import text_in
 
@@ -104,12 +109,21 @@ def _instrument(
         rows.append([_name(report, index, lang), *(cell.text for cell in cells)])
     first = 45 * mm
     rest = (PAGE_WIDTH - first) / len(columns)
-    return [
+    story: list[Flowable] = [
         _para(text_in(info.title, lang), heading),
         _chart(report, info, lang),
         Spacer(1, 4),
         _table(rows, [first, *([rest] * len(columns))]),
     ]
+    split = category_cells(report.top, info)
+    if split:
+        rows = [[_("Staff category"), *columns]]
+        rows += [[name, *(cell.text for cell in cells)] for name, cells in split]
+        story += [
+            _para(_("By staff category"), body),
+            _table(rows, [first, *([rest] * len(columns))]),
+        ]
+    return story
 
 
 def _chart(report: UnitReport, info: InstrumentInfo, lang: str) -> Drawing:

@@ -14,7 +14,7 @@ from sqlalchemy import true
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import catalogue, db
 from wellbeing.faces.i18n import current_language
-from wellbeing.org.models import Role
+from wellbeing.org.models import Role, StaffCategory
 from wellbeing.screening import campaigns as service
 from wellbeing.screening.errors import CampaignError
 from wellbeing.screening.models import Campaign, WaveState
@@ -23,6 +23,12 @@ from wellbeing.screening.views_data import text_in
 from wellbeing.web.admin.blueprint import acting_user, bp
 from wellbeing.web.admin.forms import CampaignInput, FormProblems
 from wellbeing.web.admin.messages import campaign_error_message
+
+STAFF_CATEGORIES = {
+    "": _l("Everyone"),
+    StaffCategory.POLICE.value: _l("Police officers"),
+    StaffCategory.AUXILIARY.value: _l("Auxiliary officers"),
+}
 
 WAVE_STATES = {
     WaveState.SCHEDULED.value: _l("Scheduled"),
@@ -49,6 +55,7 @@ def campaigns() -> ResponseReturnValue:
         counts=counts,
         states=WAVE_STATES,
         titles=instrument_titles(),
+        staff_categories=STAFF_CATEGORIES,
     )
 
 
@@ -62,6 +69,7 @@ def render_campaign_form(
         problems=problems or [],
         units=units_where(db(), true()),
         titles=instrument_titles(),
+        staff_categories=STAFF_CATEGORIES,
     )
     return page, status
 
@@ -90,6 +98,7 @@ def create_campaign() -> ResponseReturnValue:
             opens_at=fields.opens_at,
             closes_at=fields.closes_at,
             every_months=fields.every_months,
+            staff_category=fields.staff_category,
             created_by=admin,
         )
     except FormProblems as problems:

@@ -41,6 +41,7 @@ class CampaignFields:
     opens_at: datetime
     closes_at: datetime
     every_months: int | None
+    staff_category: str | None = None  # "police", "auxiliary"; None: everyone
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class CampaignInput:
     opens: str = ""
     closes: str = ""
     every: str = ""
+    staff_category: str = ""
 
     @classmethod
     def from_form(cls, form: MultiDict[str, str]) -> CampaignInput:
@@ -64,6 +66,7 @@ class CampaignInput:
             opens=form.get("opens", "")[:32],
             closes=form.get("closes", "")[:32],
             every=form.get("every", "")[:8],
+            staff_category=form.get("staff_category", "")[:16],
         )
 
     def parsed(self) -> CampaignFields:
@@ -80,7 +83,10 @@ class CampaignInput:
                 every = int(text)
         if problems or opens is None or closes is None:
             raise FormProblems(problems)
-        return CampaignFields(self.name, self.unit, self.instruments, opens, closes, every)
+        category = self.staff_category.strip() or None  # checked by the service
+        return CampaignFields(
+            self.name, self.unit, self.instruments, opens, closes, every, category
+        )
 
 
 DEFAULT_SCHEDULE_TEXT = ",".join(f"{f.day}:{'+'.join(f.instruments)}" for f in parse_schedule(""))

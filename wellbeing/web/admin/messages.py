@@ -17,6 +17,7 @@ REASONS: dict[str, LazyString] = {
     "waves_overlap": _l(
         "Each wave must close before the next one opens: shorten the window or repeat less often."
     ),
+    "unknown_staff_category": _l("Choose everyone, police officers or auxiliary officers."),
     "unknown_campaign": _l("Campaign %(id)s does not exist."),
     "bad_description": _l("Describe the incident briefly (1 to 500 characters)."),
     "no_officers": _l("Choose at least one officer involved."),
