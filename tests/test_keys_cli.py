@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from sqlalchemy.orm import Session
 from wellbeing.app import create_app
 from wellbeing.audit.models import AuditEntry
 from wellbeing.cli import cli
+from wellbeing.core.clock import utcnow
 from wellbeing.core.config import ConfigError
 from wellbeing.core.db import make_engine
-from wellbeing.crypto import FileKeyProvider
+from wellbeing.crypto import FileKeyProvider, Keyring
 from wellbeing.screening.models import Draft
+from wellbeing.sealing.holders import Heartbeat, current_keyring_version, report_holder
 
 
 @pytest.fixture
@@ -127,3 +130,53 @@ def test_add_promote_rotate_retire(instance: Path) -> None:
         "keys.rotated",
         "keys.retired",
     ]
+
+
+def _heartbeat(instance: Path, ring: Keyring, *, seconds_ago: int = 0) -> None:
+    """A running web worker reports the keyring it holds (30 s reload interval)."""
+    engine = make_engine(f"sqlite:///{instance / 'wellbeing.db'}")
+    beat = Heartbeat("web-1:4242:ab12", "web-1", 4242, "web", 30)
+    with Session(engine) as session, session.begin():
+        report_holder(session, beat, ring, None, utcnow() - timedelta(seconds=seconds_ago))
+    engine.dispose()
+
+
+def _promoted_new_key(instance: Path) -> tuple[Keyring, str]:
+    """`keys add` and `keys promote`; the keyring before them and the new key's id."""
+    provider = FileKeyProvider(instance / "keyring.json")
+    before = provider.load()
+    assert _run("keys", "add")[0] == 0
+    new = provider.load().ids[-1]
+    assert _run("keys", "promote", new)[0] == 0
+    return before, new
+
+
+def test_retire_waits_while_a_running_process_still_seals_with_the_key(instance: Path) -> None:
+    assert _run("init")[0] == 0
+    _seed_drafts(instance, 2)
+    before, new = _promoted_new_key(instance)
+    _heartbeat(instance, before)  # a worker that has not re-read the keyring yet
+    assert _run("keys", "rotate")[0] == 0
+    code, out = _run("keys", "status")
+    assert f"process web web-1:4242: primary {before.primary_id}" in out
+    code, out = _run("keys", "retire", before.primary_id)
+    assert code == 2
+    assert "1 running process(es) still seal new records with it (web web-1:4242)" in out
+    assert before.primary_id in FileKeyProvider(instance / "keyring.json").load().ids
+    _heartbeat(instance, FileKeyProvider(instance / "keyring.json").load())  # it moved on
+    code, out = _run("keys", "retire", before.primary_id)
+    assert code == 0, out
+    engine = make_engine(f"sqlite:///{instance / 'wellbeing.db'}")
+    with Session(engine) as session:
+        row = current_keyring_version(session)
+        assert row is not None
+        assert (row.version, row.primary_kek_id) == (3, new)  # add, promote, retire
+    engine.dispose()
+
+
+def test_a_stale_heartbeat_does_not_hold_retire_back(instance: Path) -> None:
+    assert _run("init")[0] == 0
+    before, _new = _promoted_new_key(instance)
+    _heartbeat(instance, before, seconds_ago=91)  # silent for over three intervals
+    code, out = _run("keys", "retire", before.primary_id)
+    assert code == 0, out

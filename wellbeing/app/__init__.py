@@ -12,12 +12,14 @@ from flask import Flask
 
 from wellbeing.core.config import ConfigError, Settings, load_settings, require_secret_key
 from wellbeing.core.db import Database, make_engine
-from wellbeing.crypto import Keyring, KeyringError, select_provider
+from wellbeing.crypto import KeyProvider, Keyring, KeyringError, select_provider
 from wellbeing.instruments import CatalogueError
 from wellbeing.oncall.policy import policy_from as oncall_policy_from
 from wellbeing.rules import RuleSetError
 from wellbeing.screening.policy import load_policy
-from wellbeing.sealing.columns import set_active_keyring
+from wellbeing.sealing.columns import live_keyring, set_active_keyring
+from wellbeing.sealing.follow import KeyringFollower
+from wellbeing.sealing.live import LiveKeyring, start_live_keyring
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # templates and static files live in web/
 
@@ -26,11 +28,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment plus `config` overrides (lower-case names).
 
     Tests may pass `engine` (an existing SQLAlchemy engine) to share one schema and `keyring`
-    (a Keyring) instead of loading one.
+    (a Keyring, kept fixed) or `keyring_provider` (followed like the file) instead of the file.
     """
     overrides = dict(config or {})
     engine = overrides.pop("engine", None)
     keyring = overrides.pop("keyring", None)
+    provider = overrides.pop("keyring_provider", None)
     settings = load_settings(overrides)
     require_secret_key(settings)
     app = Flask(
@@ -42,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     init_settings(app, settings)
     init_database(app, settings, engine)
-    init_crypto(settings, keyring)
+    init_keyring_follower(app, settings, init_crypto(settings, keyring, provider))
     init_instruments(app, settings)
     init_web(app)
     return app
@@ -73,14 +76,31 @@ def init_database(app: Flask, settings: Settings, engine: Any = None) -> None:
     )
 
 
-def init_crypto(settings: Settings, keyring: Keyring | None = None) -> None:
-    """Load the keyring (file or WELLBEING_KEYRING); without one the service does not start."""
-    if keyring is None:
-        try:
-            keyring = select_provider(settings.effective_keyring_path).load()
-        except KeyringError as exc:
-            raise ConfigError(str(exc)) from exc
-    set_active_keyring(keyring)
+def init_crypto(
+    settings: Settings, keyring: Keyring | None = None, provider: KeyProvider | None = None
+) -> LiveKeyring | None:
+    """Load the keyring (file or WELLBEING_KEYRING) to be followed as it changes; without one
+    the service does not start. A given `keyring` stays fixed (tests): None is returned."""
+    if keyring is not None:
+        set_active_keyring(keyring)
+        return None
+    try:
+        provider = provider or select_provider(settings.effective_keyring_path)
+        live = start_live_keyring(provider, live_keyring())  # inherited from the master
+    except KeyringError as exc:
+        raise ConfigError(str(exc)) from exc
+    set_active_keyring(live)
+    return live
+
+
+def init_keyring_follower(app: Flask, settings: Settings, live: LiveKeyring | None) -> None:
+    """Before a request, when the interval has passed, re-read the keyring and report it."""
+    if live is None:
+        return
+    database = app.extensions["wellbeing.db"]
+    follower = KeyringFollower(live, database, settings.keyring_reload_seconds, "web")
+    app.extensions["wellbeing.keyring_follower"] = follower
+    app.before_request(follower.check_if_due)
 
 
 def init_instruments(app: Flask, settings: Settings) -> None:

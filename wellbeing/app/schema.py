@@ -16,6 +16,7 @@ from wellbeing.referrals import models as referral_models
 from wellbeing.reports import models as report_models
 from wellbeing.scheduler import models as scheduler_models
 from wellbeing.screening import models as screening_models
+from wellbeing.sealing import models as sealing_models
 from wellbeing.supervision import models as supervision_models
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "report_models",
     "scheduler_models",
     "screening_models",
+    "sealing_models",
     "supervision_models",
 ]

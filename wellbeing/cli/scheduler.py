@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -12,9 +13,12 @@ from wellbeing.app import init_crypto
 from wellbeing.app.jobs import all_jobs, check_job_settings, run_job_once
 from wellbeing.cli.common import open_database
 from wellbeing.core.config import load_settings
+from wellbeing.core.db import Database
 from wellbeing.core.logs import configure_logging
 from wellbeing.scheduler.job import JobContext
 from wellbeing.scheduler.runner import LeasedScheduler
+from wellbeing.sealing.follow import KeyringFollower
+from wellbeing.sealing.live import LiveKeyring
 
 
 @click.command("scheduler")
@@ -29,7 +33,7 @@ def scheduler(job_name: str | None, list_jobs: bool) -> None:
     configure_logging()  # JSON lines, as `serve`
     settings = load_settings()
     check_job_settings(settings)
-    init_crypto(settings)  # jobs may seal or open records: fail closed without a keyring
+    live = init_crypto(settings)  # jobs may seal or open records: fail closed without a keyring
     database = open_database()
     ctx = JobContext(database, settings)
     try:
@@ -43,6 +47,19 @@ def scheduler(job_name: str | None, list_jobs: bool) -> None:
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        LeasedScheduler(ctx, all_jobs()).run(stop)
+        stop_following = _follow_keyring(live, database, settings.keyring_reload_seconds)
+        try:
+            LeasedScheduler(ctx, all_jobs()).run(stop)
+        finally:
+            stop_following()
     finally:
         database.engine.dispose()
+
+
+def _follow_keyring(
+    live: LiveKeyring | None, database: Database, seconds: int
+) -> Callable[[], None]:
+    """Re-read the keyring and report it every `seconds` in a thread; return its stopper."""
+    if live is None:  # a fixed keyring (never from the command line)
+        return lambda: None
+    return KeyringFollower(live, database, seconds, "scheduler").start_in_thread()

@@ -30,16 +30,23 @@ from wellbeing.crypto import (
     open_json,
     seal_json,
 )
-from wellbeing.crypto.errors import UNREADABLE_ERRORS
+from wellbeing.crypto.errors import UNREADABLE_ERRORS, KeyMissingError
 from wellbeing.crypto.keyring import FIX_HINT
+from wellbeing.sealing.live import LiveKeyring
 
-_active_keyring: Keyring | None = None
+_active_keyring: Keyring | LiveKeyring | None = None
 
 
-def set_active_keyring(keyring: Keyring | None) -> None:
-    """Set (or with None, clear) the keyring every sealed column of this process uses."""
+def set_active_keyring(keyring: Keyring | LiveKeyring | None) -> None:
+    """Set (or with None, clear) the keyring every sealed column of this process uses: a fixed
+    one, or a `LiveKeyring` that follows changes to the keyring without a restart."""
     global _active_keyring  # one keyring per process, set at start-up
     _active_keyring = keyring
+
+
+def live_keyring() -> LiveKeyring | None:
+    """The followed keyring of this process, when it has one (not in tests with a fixed one)."""
+    return _active_keyring if isinstance(_active_keyring, LiveKeyring) else None
 
 
 def active_keyring() -> Keyring:
@@ -48,7 +55,22 @@ def active_keyring() -> Keyring:
         raise KeyringError(
             f"no keyring is loaded, so sealed data cannot be read or written; {FIX_HINT}"
         )
+    if isinstance(_active_keyring, LiveKeyring):
+        return _active_keyring.current
     return _active_keyring
+
+
+def _open_following(blob: bytes, binding: Binding) -> Any:
+    """Open with the process keyring; a key it lacks makes a followed keyring reload and the
+    value is tried once more (another process may have added and promoted that key)."""
+    try:
+        return open_json(active_keyring(), blob, binding)
+    except KeyMissingError as exc:
+        live = live_keyring()
+        reloaded = live.reload_for_missing(exc.kek_id) if live is not None else None
+        if reloaded is None:
+            raise
+        return open_json(reloaded, blob, binding)
 
 
 @dataclass(frozen=True)
@@ -109,7 +131,7 @@ class SealedColumn:
             return None
         binding = self.binding_for(obj)
         try:
-            return open_json(active_keyring(), bytes(blob), binding)
+            return _open_following(bytes(blob), binding)
         except UNREADABLE_ERRORS as exc:
             exc.table, exc.record_id = binding.table, binding.record_id  # where, never what
             raise

@@ -15,7 +15,7 @@ from wellbeing.auth.access import public
 from wellbeing.core.migrate import answers_at_head
 from wellbeing.crypto import KeyringError
 from wellbeing.faces.context import db
-from wellbeing.sealing.columns import active_keyring
+from wellbeing.sealing.columns import active_keyring, live_keyring
 
 bp = Blueprint("health", __name__)
 logger = logging.getLogger("wellbeing.health")
@@ -31,15 +31,24 @@ def healthz() -> ResponseReturnValue:
 @bp.get("/readyz")
 @public
 def readyz() -> ResponseReturnValue:
-    """Database reachable, keyring loaded, schema at the newest migration."""
+    """Database reachable, keyring loaded, schema at the newest migration.
+
+    A keyring that failed to reload (or lacks the primary key the database names) leaves the
+    process serving with its last good keyring: "degraded" with a reason code, still 200, so a
+    load balancer keeps the worker while the operator is alarmed.
+    """
     reachable, at_head = _database_checks()
+    keyring, problem = _keyring_check()
     checks = {
         "database": "ok" if reachable else "unreachable",
         "migrations": "ok" if at_head else ("pending" if reachable else "unknown"),
-        "keyring": _keyring_check(),
+        "keyring": keyring,
     }
-    ready = all(value == "ok" for value in checks.values())
-    body = {"status": "ready" if ready else "not_ready", "checks": checks}
+    ready = all(value in ("ok", "degraded") for value in checks.values())
+    body: dict[str, object] = {"status": "ready" if ready else "not_ready", "checks": checks}
+    if problem:
+        body["reasons"] = {"keyring": problem}
+        body["status"] = "degraded" if ready else "not_ready"
     return jsonify(body), 200 if ready else 503
 
 
@@ -53,9 +62,13 @@ def _database_checks() -> tuple[bool, bool]:
         return False, False
 
 
-def _keyring_check() -> str:
+def _keyring_check() -> tuple[str, str]:
+    """("ok" | "degraded" | "missing", the reason code while degraded)."""
     try:
         active_keyring()
     except KeyringError:
-        return "missing"
-    return "ok"
+        return "missing", ""
+    live = live_keyring()
+    if live is not None and live.problem:
+        return "degraded", live.problem
+    return "ok", ""
