@@ -34,6 +34,7 @@ from wellbeing.activity.measures import CLOSED_BY_OUTCOME, COLUMNS, MEDIAN, PART
 from wellbeing.activity.models import ActivityRelease
 from wellbeing.activity.periods import Kind, Period, ended_periods
 from wellbeing.appointments.counts import counselling_counts, first_session_at
+from wellbeing.audit.heads import checkpoint_now
 from wellbeing.audit.service import record as audit
 from wellbeing.core.clock import utcnow
 from wellbeing.core.db import Database
@@ -279,6 +280,7 @@ def _audit(session: Session, period: Period, release: ActivityRelease) -> None:
         target_id=release.id,
         detail={"period": period.key, "k": release.k, "hidden": hidden},
     )
+    checkpoint_now(session, "release")  # a signed head per release (issue 21, point 2)
 
 
 def read_activity_reasons(

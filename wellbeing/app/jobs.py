@@ -46,6 +46,7 @@ def all_jobs() -> tuple[Job, ...]:
     """Every registered job; names are unique."""
     from wellbeing.activity.jobs import JOBS as ACTIVITY_JOBS
     from wellbeing.appointments.jobs import JOBS as APPOINTMENT_JOBS
+    from wellbeing.audit.jobs import JOBS as AUDIT_JOBS
     from wellbeing.notify.jobs import JOBS as NOTIFY_JOBS
     from wellbeing.oncall.jobs import JOBS as ONCALL_JOBS
     from wellbeing.referrals.jobs import JOBS as REFERRAL_JOBS
@@ -63,6 +64,7 @@ def all_jobs() -> tuple[Job, ...]:
         *APPOINTMENT_JOBS,
         *ACTIVITY_JOBS,
         *ONCALL_JOBS,
+        *AUDIT_JOBS,
     )
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):
@@ -74,7 +76,7 @@ def check_job_settings(settings: Settings) -> None:
     """Refuse, at start-up, settings a job would trip over on every run (ConfigError)."""
     from wellbeing.notify.adapters import make_adapter
 
-    make_adapter(settings)
+    make_adapter(settings).close()
 
 
 def find_job(name: str) -> Job:

@@ -43,6 +43,21 @@ class Checkpoint:
         return canonical_json(document).encode("utf-8")
 
 
+def sign_checkpoint(signing_key: Ed25519PrivateKey, seq: int, hash_: str) -> Checkpoint:
+    """Sign "entry `seq` has hash `hash_`" now (the caller read them from the head)."""
+    unsigned = Checkpoint(seq, hash_, format_time(utcnow()), b"")
+    return Checkpoint(seq, hash_, unsigned.time, signing_key.sign(unsigned.message()))
+
+
+def signature_is_valid(public_key: Ed25519PublicKey, checkpoint: Checkpoint) -> bool:
+    """Whether the checkpoint was signed by this key's private half."""
+    try:
+        public_key.verify(checkpoint.signature, checkpoint.message())
+    except InvalidSignature:
+        return False
+    return True
+
+
 def write_checkpoint(
     session: Session, signing_key: Ed25519PrivateKey, path: str | Path
 ) -> Checkpoint:
@@ -50,10 +65,7 @@ def write_checkpoint(
     report = verify_chain(session)
     if not report.ok:
         raise CheckpointError(f"not signing a broken chain (seq {report.broken_seq})")
-    unsigned = Checkpoint(report.last_seq, report.last_hash, format_time(utcnow()), b"")
-    checkpoint = Checkpoint(
-        unsigned.seq, unsigned.hash, unsigned.time, signing_key.sign(unsigned.message())
-    )
+    checkpoint = sign_checkpoint(signing_key, report.last_seq, report.last_hash)
     public = signing_key.public_key().public_bytes_raw()
     document = {
         "version": FORMAT_VERSION,
@@ -84,10 +96,8 @@ def check_checkpoint(
     session: Session, public_key: Ed25519PublicKey, checkpoint: Checkpoint
 ) -> None:
     """Raise `CheckpointError` unless the signature is valid and the log still holds that hash."""
-    try:
-        public_key.verify(checkpoint.signature, checkpoint.message())
-    except InvalidSignature:
-        raise CheckpointError("the checkpoint's signature is not valid for this keyring") from None
+    if not signature_is_valid(public_key, checkpoint):
+        raise CheckpointError("the checkpoint's signature is not valid for this keyring")
     head = session.execute(
         select(AuditHead.seq, AuditHead.anchor_seq, AuditHead.anchor_hash).where(
             AuditHead.id == HEAD_ID

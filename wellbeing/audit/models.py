@@ -71,3 +71,23 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
     anchor_seq: Mapped[int] = mapped_column(BigInteger)
     anchor_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed statement "at `time` the log's head was entry `seq` with hash `hash`".
+
+    Signed with the keyring's Ed25519 audit key (`audit.checkpoint.Checkpoint.message`), like a
+    Certificate-Transparency signed tree head. Each is also copied to the checkpoint log file in
+    the instance folder (`audit.heads`), so emptying this table is caught by that file, and
+    deleting audit entries below a checkpoint is caught by either. `reason` (schedule, release,
+    key, purge, manual) is informative and not signed. Append-only on PostgreSQL.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    time: Mapped[str] = mapped_column(String(32))  # the exact signed text, e.g. …T09:00:00.000000Z
+    reason: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))  # base64 of the 64-byte signature

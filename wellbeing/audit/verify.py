@@ -65,7 +65,10 @@ def verify_chain(session: Session, *, batch_size: int = BATCH_SIZE) -> VerifyRep
         )
     ).one_or_none()
     if head is None:
-        raise AuditError("the audit_head row is missing; run `wellbeing init` to migrate")
+        raise AuditError(
+            "the audit_head row is missing: it was deleted, or the database was never "
+            "migrated (`wellbeing init`)"
+        )
     walk = _Walk(expected_seq=head.anchor_seq + 1, expected_prev=head.anchor_hash)
     rows = session.execute(
         select(*AuditEntry.__table__.columns)

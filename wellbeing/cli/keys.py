@@ -5,26 +5,47 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy.orm import Session
 
 from wellbeing.app.schema import Base
+from wellbeing.audit.heads import checkpoint_now
 from wellbeing.audit.service import record
 from wellbeing.cli.common import open_database
+from wellbeing.core.clock import utcnow
 from wellbeing.core.config import load_settings
-from wellbeing.crypto import CryptoError, KeyProvider, RotationReport, select_provider
+from wellbeing.crypto import (
+    CryptoError,
+    KeyInUseError,
+    KeyProvider,
+    Keyring,
+    RotationReport,
+    select_provider,
+)
+from wellbeing.sealing.holders import (
+    holders_sealing_with,
+    live_holders,
+    record_keyring_change,
+)
 from wellbeing.sealing.rotation import UNREADABLE, count_by_kek, retire_kek, rotate_all
 
-RESTART_HINT = "restart every app and scheduler process so they load the changed keyring"
+FOLLOW_HINT = (
+    "running processes re-read the keyring within WELLBEING_KEYRING_RELOAD_SECONDS, or at once "
+    "when a record names a key they lack; no restart is needed"
+)
 
 
 def _provider() -> KeyProvider:
     return select_provider(load_settings().effective_keyring_path)
 
 
-def _audit(action: str, kek_id: str, **detail: str | int) -> None:
-    """Record a key operation in the audit log (the operator is the system account)."""
+def _audit(action: str, kek_id: str, ring: Keyring | None = None, **detail: str | int) -> None:
+    """Record a key operation in the audit log (the operator is the system account) and, for a
+    changed keyring `ring`, move the database's keyring version on so every host sees it."""
     database = open_database()
     try:
         with database.transaction() as session:
+            if ring is not None:
+                record_keyring_change(session, ring, utcnow())
             record(
                 session,
                 actor=None,
@@ -33,6 +54,7 @@ def _audit(action: str, kek_id: str, **detail: str | int) -> None:
                 target_id=kek_id,
                 detail=detail or None,
             )
+            checkpoint_now(session, "key", ring or _provider().load())  # signed head, issue 21
     finally:
         database.engine.dispose()
 
@@ -58,6 +80,10 @@ def keys_status() -> None:
     database = open_database()
     with database.transaction() as session:
         counts = count_by_kek(session, Base.metadata)
+        holders = [
+            (h.role, h.host, h.pid, h.primary_kek_id, h.version)
+            for h in live_holders(session, utcnow())
+        ]
     database.engine.dispose()
     for kek_id in ring.ids:
         marker = " (primary)" if kek_id == ring.primary_id else ""
@@ -65,6 +91,9 @@ def keys_status() -> None:
     for kek_id, count in sorted(counts.items()):
         label = "unreadable header" if kek_id == UNREADABLE else "MISSING from the keyring"
         click.echo(f"{kek_id}: {count} record(s) — {label}")
+    for role, host, pid, primary, version in holders:
+        held = f"keyring version {version}" if version else "a keyring not yet in the database"
+        click.echo(f"process {role} {host}:{pid}: primary {primary}, {held}")
 
 
 @keys.command("add")
@@ -77,7 +106,7 @@ def keys_add() -> None:
     except CryptoError as exc:
         _fail(exc)
         return
-    _audit("keys.added", ring.ids[-1])
+    _audit("keys.added", ring.ids[-1], ring)
     click.echo(f"added {ring.ids[-1]} (not primary; `wellbeing keys promote` it when ready)")
 
 
@@ -87,12 +116,13 @@ def keys_promote(kek_id: str) -> None:
     """Make a key primary for new data."""
     provider = _provider()
     try:
-        provider.save(provider.load().promote(kek_id))
+        ring = provider.load().promote(kek_id)
+        provider.save(ring)
     except CryptoError as exc:
         _fail(exc)
         return
-    _audit("keys.promoted", kek_id)
-    click.echo(f"{kek_id} is primary; {RESTART_HINT}, then run `wellbeing keys rotate`")
+    _audit("keys.promoted", kek_id, ring)
+    click.echo(f"{kek_id} is primary; {FOLLOW_HINT}. Then run `wellbeing keys rotate`")
 
 
 @keys.command("rotate")
@@ -130,11 +160,12 @@ def keys_rotate(batch_size: int) -> None:
 @keys.command("retire")
 @click.argument("kek_id")
 def keys_retire(kek_id: str) -> None:
-    """Remove a key; refused while any record still uses it."""
+    """Remove a key; refused while a running process still seals with it or a record uses it."""
     provider = _provider()
     database = open_database()
     try:
         with database.transaction() as session:
+            _refuse_while_sealing_with(session, kek_id)  # first: their last records then show
             ring = retire_kek(session, Base.metadata, provider.load(), kek_id)
         provider.save(ring)
     except CryptoError as exc:
@@ -142,5 +173,18 @@ def keys_retire(kek_id: str) -> None:
         return
     finally:
         database.engine.dispose()
-    _audit("keys.retired", kek_id)
+    _audit("keys.retired", kek_id, ring)
     click.echo(f"retired {kek_id}")
+
+
+def _refuse_while_sealing_with(session: Session, kek_id: str) -> None:
+    """Raise `KeyInUseError` while a live process's keyring still has `kek_id` as primary."""
+    holders = holders_sealing_with(session, kek_id, utcnow())
+    if holders:
+        names = ", ".join(f"{h.role} {h.host}:{h.pid}" for h in holders[:5])
+        raise KeyInUseError(
+            kek_id,
+            f"{len(holders)} running process(es) still seal new records with it ({names}); "
+            "they re-read the keyring within WELLBEING_KEYRING_RELOAD_SECONDS: wait, run "
+            "`wellbeing keys rotate` again, then retire",
+        )

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from wellbeing.instruments import AnswerProblem
 from wellbeing.instruments.validation import (
     ANSWERED_BUT_SKIPPED,
+    CRITICAL_ITEM_MISSING,
     NOT_AN_OPTION,
     TOO_MANY_VALUES,
     UNKNOWN_ITEM,
@@ -17,8 +18,10 @@ from wellbeing.instruments.validation import (
 from wellbeing.screening.errors import (
     AssignmentUnavailable,
     ConsentRequired,
+    ConsentVersionStale,
     IdempotencyConflict,
     InvalidAnswers,
+    InvalidDraft,
     NotOffered,
     ScreeningError,
 )
@@ -34,6 +37,10 @@ def screening_error_message(exc: ScreeningError) -> str:
         return _("This questionnaire is not offered.")
     if isinstance(exc, ConsentRequired):
         return _("Please read and accept the consent statement first.")
+    if isinstance(exc, ConsentVersionStale):
+        return _("The consent text has changed; please read the current version and agree to it.")
+    if isinstance(exc, InvalidDraft):
+        return _("Some answers are not valid; the draft was not saved.")
     if isinstance(exc, AssignmentUnavailable):
         return _("This screening is no longer open or was already submitted.")
     if isinstance(exc, IdempotencyConflict):
@@ -53,6 +60,12 @@ def problem_message(problem: AnswerProblem) -> str:
     if problem.code == ANSWERED_BUT_SKIPPED:
         return _(
             "Item %(item)s is skipped because of an earlier answer; leave it empty.",
+            item=problem.item,
+        )
+    if problem.code == CRITICAL_ITEM_MISSING:
+        return _(
+            "Item %(item)s needs an answer before you submit: it helps the station offer "
+            "support quickly to anyone who needs it.",
             item=problem.item,
         )
     if problem.code == NOT_AN_OPTION:
@@ -76,3 +89,8 @@ def problem_messages(problems: Iterable[AnswerProblem]) -> list[dict[str, Any]]:
         }
         for problem in problems
     ]
+
+
+def required_item_hint() -> str:
+    """Why a critical item must be answered, said kindly (shown next to the question)."""
+    return _("Please answer this question: it helps us offer you support quickly if you need it.")

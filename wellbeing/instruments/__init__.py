@@ -22,8 +22,10 @@ from wellbeing.instruments.scoring import score
 from wellbeing.instruments.validation import (
     AnswerError,
     AnswerProblem,
+    critical_items,
     find_problems,
     parse_answer_list,
+    require_critical_items,
     validate_answers,
 )
 
@@ -44,11 +46,13 @@ __all__ = [
     "ScoreSpec",
     "UnknownInstrumentError",
     "content_hash",
+    "critical_items",
     "find_problems",
     "load_catalogue",
     "load_definition",
     "parse_answer_list",
     "questionnaire_dirs",
+    "require_critical_items",
     "score",
     "validate_answers",
 ]

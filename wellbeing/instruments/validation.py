@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from wellbeing.instruments.conditions import evaluate
+from wellbeing.instruments.conditions import evaluate, referenced_items
 from wellbeing.instruments.model import Definition
 
 Answers = Mapping[str, int | None]
@@ -20,6 +20,7 @@ UNKNOWN_ITEM = "unknown_item"
 NOT_AN_OPTION = "not_an_option"
 TOO_MANY_VALUES = "too_many_values"
 ANSWERED_BUT_SKIPPED = "answered_but_skipped"
+CRITICAL_ITEM_MISSING = "critical_item_missing"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class AnswerProblem:
             return f"too many values: {self.value}"
         if self.code == ANSWERED_BUT_SKIPPED:
             return f"item {self.item} is skipped by the earlier answers; leave it unanswered"
+        if self.code == CRITICAL_ITEM_MISSING:
+            return f"item {self.item} decides a critical flag and must be answered"
         return f"item {self.item}: {self.value!r} is not an option; allowed values: {allowed}"
 
 
@@ -111,6 +114,53 @@ def _skip_problems(definition: Definition, answers: Answers) -> Iterator[AnswerP
 def validate_answers(definition: Definition, answers: Answers) -> None:
     """Raise AnswerError listing every problem; return None when the answers are acceptable."""
     problems = find_problems(definition, answers)
+    if problems:
+        raise AnswerError(definition.id, problems)
+
+
+def critical_items(definition: Definition) -> tuple[str, ...]:
+    """Items a submission must answer: those a critical flag reads, and the items whose
+    answers decide whether those are asked (C-SSRS q2 gates q4 and q5), in item order.
+
+    A flag is raised only when its condition is true, so an unanswered item 9 of the PHQ-9
+    could never raise `suicidal_ideation`: the crisis rule would silently not fire.
+    """
+    wanted: set[str] = set()
+    for flag in definition.flags:
+        if flag.critical:
+            wanted.update(referenced_items(flag.when))
+    pending = list(wanted)
+    while pending:  # add the gates of every wanted item, and the gates of those gates
+        item = definition.item(pending.pop())
+        if item.ask_when is not None:
+            for gate in referenced_items(item.ask_when):
+                if gate not in wanted:
+                    wanted.add(gate)
+                    pending.append(gate)
+    return tuple(item_id for item_id in definition.item_ids if item_id in wanted)
+
+
+def missing_critical_items(definition: Definition, answers: Answers) -> list[AnswerProblem]:
+    """A `critical_item_missing` problem for each critical item that is asked but unanswered.
+
+    An item whose skip condition is still unknown is not reported: its gate (itself critical)
+    is, so the officer is asked one question at a time, as the form would ask them.
+    """
+    values: dict[str, int | None] = {}
+    problems: list[AnswerProblem] = []
+    required = set(critical_items(definition))
+    for item in definition.items:
+        value = answers.get(item.id)
+        asked = item.ask_when is None or evaluate(item.ask_when, values, {}) is True
+        values[item.id] = value if asked else item.score_when_skipped
+        if asked and value is None and item.id in required:
+            problems.append(AnswerProblem(CRITICAL_ITEM_MISSING, item.id, None))
+    return problems
+
+
+def require_critical_items(definition: Definition, answers: Answers) -> None:
+    """Raise AnswerError naming each unanswered critical item (a submission, not a draft)."""
+    problems = missing_critical_items(definition, answers)
     if problems:
         raise AnswerError(definition.id, problems)
 

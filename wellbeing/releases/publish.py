@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wellbeing.audit.heads import checkpoint_now
 from wellbeing.audit.service import record as audit
 from wellbeing.core.db import Database
 from wellbeing.facts.models import ReleaseReasons
@@ -49,28 +50,41 @@ def release_pending_waves(
     k: int,
     epsilon: float | None,
     on_wave: Callable[[int, int, int, list[Release]], None] | None = None,
+    *,
+    staff_split: bool = False,
 ) -> int:
     """Release every closed wave not yet released, one wave per transaction (idempotent);
-    ``on_wave(number, of, wave_id, stored)`` reports progress. Returns how many were pending."""
+    ``on_wave(number, of, wave_id, stored)`` reports progress; ``staff_split``: as in
+    `publish_closed_wave`. Returns how many were pending."""
     with database.transaction() as session:
         pending = waves_to_release(session, catalogue, k, epsilon)
     for number, wave_id in enumerate(pending, start=1):
         with database.transaction() as session:
-            stored = publish_closed_wave(session, catalogue, wave_id, k, epsilon)
+            stored = publish_closed_wave(
+                session, catalogue, wave_id, k, epsilon, staff_split=staff_split
+            )
             if on_wave is not None:
                 on_wave(number, len(pending), wave_id, stored)
     return len(pending)
 
 
 def publish_closed_wave(
-    session: Session, catalogue: Catalogue, wave_id: int, k: int, epsilon: float | None
+    session: Session,
+    catalogue: Catalogue,
+    wave_id: int,
+    k: int,
+    epsilon: float | None,
+    *,
+    staff_split: bool = False,
 ) -> list[Release]:
     """Release every instrument of a closed wave that has no release yet; returns those stored.
 
     Idempotent: an instrument already released (by an earlier or a concurrent run) is left as
     it is, so a DP release's noise is drawn once. An exact release is audited together with
     every exact release of the same wave and instrument stored before it (at another threshold),
-    so it re-opens none of their suppressions.
+    so it re-opens none of their suppressions. With ``staff_split`` (the setting
+    ``WELLBEING_REPORT_STAFF_SPLIT``) an exact release also publishes each unit's rows per staff
+    category (民警/辅警) wherever results carry one, protected together with the unit rows.
     """
     wave = find_closed_wave(session, wave_id)
     if wave is None:
@@ -85,7 +99,9 @@ def publish_closed_wave(
     for definition in definitions:
         counts = count_facts(session, wave_id, definition.id)
         earlier = earlier_tables(session, wave_id, definition.id) if epsilon is None else []
-        computed = compute_release(counts, definition, units, k, epsilon, earlier)
+        computed = compute_release(
+            counts, definition, units, k, epsilon, earlier, staff_split=staff_split
+        )
         release = store_release(session, wave_id, definition.id, computed, shape, k)
         if release is None:
             continue
@@ -99,9 +115,11 @@ def publish_closed_wave(
 
 
 def _hidden_count(release: Release) -> int:
+    split = release.cells.get("categories", {}).values()
     return sum(
         value is None
-        for row in release.cells["rows"]
+        for rows in (release.cells["rows"], *split)
+        for row in rows
         for value in (row["n"], *row["bands"].values(), row["mean"])
     )
 
@@ -121,6 +139,7 @@ def _audit_release(session: Session, release: Release, hidden: int) -> None:
             "hidden": hidden,
         },
     )
+    checkpoint_now(session, "release")  # a signed head per release (issue 21, point 2)
 
 
 def release_reasons(session: Session, release_id: int) -> list[tuple[str, str, str]]:

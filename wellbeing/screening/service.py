@@ -17,7 +17,14 @@ from wellbeing.audit.service import appended_last
 from wellbeing.audit.service import record as audit
 from wellbeing.core.clock import utcnow
 from wellbeing.crypto.errors import UNREADABLE_ERRORS
-from wellbeing.instruments import AnswerError, Catalogue, Definition, Result, score
+from wellbeing.instruments import (
+    AnswerError,
+    Catalogue,
+    Definition,
+    Result,
+    require_critical_items,
+    score,
+)
 from wellbeing.org.models import User
 from wellbeing.screening.admission import Admission, admission
 from wellbeing.screening.consequences import apply_consequences
@@ -46,7 +53,7 @@ class SubmissionOutcome:
     crisis: bool
     referral: dict[str, Any] | None
     replayed: bool
-    follow_ups: list[dict[str, str]] = field(default_factory=list)
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)
 
 
 def offered_definition(catalogue: Catalogue, instrument_id: str) -> Definition:
@@ -66,9 +73,14 @@ def critical_flags(definition: Definition, result: Result) -> list[str]:
 
 
 def score_answers(definition: Definition, answers: Answers) -> Result:
-    """Validate and score; bad answers become InvalidAnswers naming each item."""
+    """Validate and score a submission; bad answers become InvalidAnswers naming each item.
+
+    Unlike a draft, a submission must answer every critical item (`require_critical_items`).
+    """
     try:
-        return score(definition, answers)  # score() validates first
+        result = score(definition, answers)  # score() validates first
+        require_critical_items(definition, answers)
+        return result
     except AnswerError as exc:
         raise InvalidAnswers(exc) from None
 
@@ -287,6 +299,13 @@ def readable_views(
                 }
             )
     return views
+
+
+def told_with(submission: Submission) -> tuple[bool, list[dict[str, Any]]]:
+    """What the officer was told beside the score: whether to show crisis contacts at once, and
+    the stepped follow-ups offered (as stored when the submission was made)."""
+    payload = submission.opened()
+    return bool(payload.get("crisis")), list(payload.get("follow_ups", []))
 
 
 def submission_view(submission: Submission) -> dict[str, Any]:

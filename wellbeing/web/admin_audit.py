@@ -19,6 +19,7 @@ bp = Blueprint("admin_audit", __name__, url_prefix="/admin")
 ACTION_LABELS = {
     "auth.login_succeeded": _l("Signed in"),
     "auth.login_failed": _l("Sign-in refused"),
+    "auth.sso_failed": _l("Single sign-on refused"),
     "auth.login_throttled": _l("Sign-in throttled"),
     "auth.logout": _l("Signed out"),
     "auth.token_issued": _l("API token issued"),

@@ -80,6 +80,9 @@ def test_unanswered_items_get_a_gentle_note_and_may_still_be_submitted(pages: Pa
     review = pages.get("/screenings/phq9/review")
     assert 'id="unanswered-note"' in review
     assert 'data-item="q9"' in review
+    pages.answer("phq9", 2, {"q9": 0})  # item 9 is critical: it must be answered (issue 21)
+    review = pages.get("/screenings/phq9/review")
+    assert 'data-item="q8"' in review
     result = pages.get(pages.submit("phq9").headers["Location"])
     assert "有些题目未作答，因此无法给出总体结果" in result
 

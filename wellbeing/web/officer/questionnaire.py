@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import db
 from wellbeing.faces.i18n import current_language
+from wellbeing.faces.screening_text import required_item_hint
+from wellbeing.instruments import critical_items
 from wellbeing.org.models import Role
 from wellbeing.screening.drafts import load_draft, save_draft
 from wellbeing.screening.views_data import text_in
@@ -97,12 +99,14 @@ def render_page(target: Target, form: Questionnaire, number: int, notice: str | 
 def page_items(form: Questionnaire, number: int, lang: str) -> list[dict[str, object]]:
     """The asked items of a page with texts, options and the chosen value."""
     numbering = {item.id: index for index, item in enumerate(form.definition.items, start=1)}
+    required = set(critical_items(form.definition))
     return [
         {
             "id": item.id,
             "number": numbering[item.id],
             "text": text_in(item.text, lang),
             "optional": item.optional,
+            "required_why": required_item_hint() if item.id in required else None,
             "chosen": form.answers.get(item.id),
             "options": [(o.value, text_in(o.label, lang)) for o in item.options],
         }

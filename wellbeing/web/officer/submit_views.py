@@ -11,7 +11,12 @@ from wellbeing.auth.access import roles
 from wellbeing.faces.context import db, screening_policy
 from wellbeing.faces.errors import status_of
 from wellbeing.faces.i18n import current_language
-from wellbeing.faces.screening_text import problem_messages, screening_error_message
+from wellbeing.faces.screening_text import (
+    problem_messages,
+    required_item_hint,
+    screening_error_message,
+)
+from wellbeing.instruments import critical_items
 from wellbeing.org.models import Role
 from wellbeing.screening import service
 from wellbeing.screening.drafts import load_draft
@@ -93,6 +98,7 @@ def render_review(
     draft = load_draft(db(), officer, target.instrument, target.assignment_id)
     form = Questionnaire(target.definition, draft)
     asked = {item.id for item in form.asked_items()}
+    required = set(critical_items(target.definition))
     rows = []
     for number, item in enumerate(target.definition.items, start=1):
         if item.id not in asked:
@@ -107,6 +113,7 @@ def render_review(
                 "answer": labels.get(chosen) if chosen is not None else None,
                 "page": form.page_of(item.id),
                 "optional": item.optional,
+                "required_why": required_item_hint() if item.id in required else None,
             }
         )
     return render_template(
