@@ -1,6 +1,6 @@
 """Fuzz the API with schemathesis against a live server, once per role.
 
-    .venv/bin/python scripts/fuzz_api.py [--max-examples N] [--keep]
+    .venv/bin/python scripts/fuzz_api.py [--max-examples N] [--keep] [--bad-inputs-only]
 
 Starts `wellbeing demo` data on SQLite in a temporary instance, serves it with `wellbeing serve`
 on a free loopback port, takes a token for each demo role (MFA is off in the demo), then runs
@@ -11,7 +11,9 @@ are taken before any fuzzing: fuzzed sign-ins soon throttle this address.
 Each role fuzzes the operations its access rules admit (the document's x-access); the anonymous
 run covers every operation (most answer a documented 401). Left out: DELETE /api/v1/auth/token
 (it would revoke the fuzzer's own token) and the benchmark's baseline route (not registered
-outside benchmarks). Exits non-zero when any run fails.
+outside benchmarks). Then the hand-made bad inputs of scripts/fuzz_bad_inputs.py (a body of
+100,000 `[`, a body over 1 MiB, a `next` with CR/LF at the login form) as every role: each must
+answer 4xx, never 5xx. Exits non-zero when any run fails.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fuzz_bad_inputs import body_paths, probe_bodies, probe_login_next
 from loadgen import demo_env, free_port
 
 BIN = Path(sys.executable).parent
@@ -137,6 +141,29 @@ def run_schemathesis(
     return subprocess.run(command, check=False, cwd=report.parent).returncode  # noqa: S603
 
 
+def run_bad_inputs(
+    base_url: str, document: dict[str, Any], tokens: dict[str, str | None]
+) -> list[str]:
+    """The hand-made bad inputs as every role; the names of the checks that failed."""
+    failed = []
+    for role, token in tokens.items():
+        paths = body_paths(document, operations_for(document, role if token else None))
+        failures = probe_bodies(base_url, role, token, paths)
+        print(f"=== bad bodies as {role}: {len(paths)} operations, {len(failures)} not 4xx")
+        print("\n".join(failures), flush=True)
+        if failures:
+            failed.append(f"bad bodies as {role}")
+    return failed
+
+
+def probe_next(base_url: str) -> list[str]:
+    """A `next` with CR/LF, a backslash or a scheme at the login form; ["…"] when one failed."""
+    failures = probe_login_next(base_url, ROLES["officer"], DEMO_PASSWORD)
+    print(f"=== bad next at the login form: {len(failures)} failures")
+    print("\n".join(failures), flush=True)
+    return ["bad next at the login form"] if failures else []
+
+
 def stop(server: subprocess.Popen[bytes]) -> None:
     """End gunicorn's process group."""
     if server.poll() is None:
@@ -153,6 +180,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=25, help="test cases per operation")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--bad-inputs-only", action="store_true", help="skip schemathesis, send the bad inputs"
+    )
     options = parser.parse_args()
     started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="wellbeing-fuzz-"))
@@ -176,18 +206,23 @@ def main() -> int:
         document = fetch_document(base_url)
         tokens: dict[str, str | None] = {r: take_token(base_url, u) for r, u in ROLES.items()}
         tokens["anonymous"] = None
+        failed += probe_next(base_url)  # before fuzzed sign-ins throttle this address
         for role, token in tokens.items():
             operations = operations_for(document, role if token else None)
+            if options.bad_inputs_only:
+                continue
             print(f"\n=== schemathesis as {role}: {len(operations)} operations", flush=True)
             report = folder / f"junit-{role}.xml"
             if run_schemathesis(base_url, token, operations, options.max_examples, report) != 0:
                 failed.append(role)
+        failed += run_bad_inputs(base_url, document, tokens)
     finally:
         stop(server)
     print(f"\nserver log: {folder / 'server.log'}" if options.keep or failed else "")
     seconds = time.monotonic() - started
-    print(f"API fuzzing took {seconds:.0f}s; failed roles: {', '.join(failed) or 'none'}")
-    print(f"fuzz: {len(tokens) - len(failed)} passed, {len(failed)} failed")
+    print(f"API fuzzing took {seconds:.0f}s; failed: {', '.join(failed) or 'none'}")
+    runs = len(tokens) * 2 + 1  # schemathesis and the bad bodies per role, the bad `next`
+    print(f"fuzz: {runs - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
 

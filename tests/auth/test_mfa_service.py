@@ -98,7 +98,7 @@ def test_wrong_codes_are_throttled_and_a_password_sign_in_does_not_reset_them(
 
     user = make_user("counsellor")
     secret, _codes = enrol(db_session, user)
-    for _ in range(POLICY.account_failures):
+    for _ in range(POLICY.second_factor_failures):
         with pytest.raises(BadOtp):
             mfa.verify(db_session, user, "000000", ADDRESS, POLICY)
     authenticate(db_session, user.username, "insecure-test-password", ADDRESS, POLICY)

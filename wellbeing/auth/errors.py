@@ -12,7 +12,12 @@ class BadCredentials(AuthError):
 
 
 class Throttled(AuthError):
-    """Too many failed sign-ins for this account or from this address; try later."""
+    """Too many failed sign-ins for this account from this address, for this account, or from
+    this address; try again in `retry_after` seconds (the `Retry-After` header)."""
+
+    def __init__(self, retry_after: int = 1) -> None:
+        super().__init__(f"throttled for {retry_after}s")
+        self.retry_after = max(retry_after, 1)
 
 
 class BadOtp(AuthError):

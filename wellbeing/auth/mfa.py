@@ -20,8 +20,13 @@ from wellbeing.audit.service import Actor
 from wellbeing.audit.service import record as audit
 from wellbeing.auth import totp
 from wellbeing.auth.errors import BadOtp, NotEnrolled
-from wellbeing.auth.models import ApiToken, LoginFailure, MfaCredential, RecoveryCode, WebSession
-from wellbeing.auth.service import ThrottlePolicy, refuse_if_throttled
+from wellbeing.auth.models import ApiToken, MfaCredential, RecoveryCode, WebSession
+from wellbeing.auth.throttle import (
+    ThrottlePolicy,
+    clear_failures,
+    record_failure,
+    refuse_if_throttled,
+)
 from wellbeing.core.clock import utcnow
 from wellbeing.org.models import Role, User
 
@@ -76,7 +81,7 @@ def confirm_enrolment(
     found = credential_of(session, user)
     if found is None or found.confirmed_at is not None:
         raise NotEnrolled
-    refuse_if_throttled(session, _otp_key(user), address, policy)
+    refuse_if_throttled(session, _otp_key(user), address, policy, second_factor=True)
     if not _accept_totp(found, code):
         _fail(session, user, address, "enrolment")
         raise BadOtp
@@ -96,7 +101,7 @@ def verify(session: Session, user: User, code: str, address: str, policy: Thrott
     found = credential_of(session, user)
     if found is None or found.confirmed_at is None:
         raise NotEnrolled
-    refuse_if_throttled(session, _otp_key(user), address, policy)
+    refuse_if_throttled(session, _otp_key(user), address, policy, second_factor=True)
     if _accept_totp(found, code):
         kind = "totp"
     elif _spend_recovery_code(session, user, code):
@@ -112,7 +117,7 @@ def verify(session: Session, user: User, code: str, address: str, policy: Thrott
     else:
         _fail(session, user, address, "sign_in")
         raise BadOtp
-    session.execute(delete(LoginFailure).where(LoginFailure.username == _otp_key(user)))
+    clear_failures(session, _otp_key(user), address)
     return kind
 
 
@@ -209,7 +214,7 @@ def _otp_key(user: User) -> str:
 
 
 def _fail(session: Session, user: User, address: str, stage: str) -> None:
-    session.add(LoginFailure(username=_otp_key(user), address=address[:64]))
+    record_failure(session, _otp_key(user), address)
     audit(
         session,
         actor=user,

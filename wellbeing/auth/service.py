@@ -1,4 +1,4 @@
-"""Sign-in, server-side sessions, API tokens and database-backed throttling."""
+"""Sign-in, server-side sessions and API tokens; throttling lives in wellbeing/auth/throttle.py."""
 
 from __future__ import annotations
 
@@ -7,27 +7,26 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record
 from wellbeing.auth import passwords
-from wellbeing.auth.errors import BadCredentials, Throttled
+from wellbeing.auth.errors import BadCredentials
 from wellbeing.auth.models import ApiToken, LoginFailure, WebSession
+from wellbeing.auth.throttle import ThrottlePolicy as ThrottlePolicy  # used by the faces
+from wellbeing.auth.throttle import (
+    clear_failures,
+    record_failure,
+    refuse_if_throttled,
+    stored_name,
+    unknown_name,
+)
 from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 
 TOKEN_BYTES = 32  # 256 bits of randomness per session id or API token
 TOUCH_INTERVAL = timedelta(seconds=60)
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    """How many failures per account and per address are allowed in a sliding window."""
-
-    window: timedelta = timedelta(minutes=15)
-    account_failures: int = 5
-    address_failures: int = 20
 
 
 @dataclass(frozen=True)
@@ -46,37 +45,46 @@ def hash_token(raw: str) -> str:
 def authenticate(
     session: Session, username: str, password: str, address: str, policy: ThrottlePolicy
 ) -> User:
-    """Check a username and password, enforcing throttling before any password check."""
-    refuse_if_throttled(session, username, address, policy)
+    """Check a username and password, enforcing throttling before any password check.
+
+    A failure is counted under the account's name, or a keyed hash of a name that is no
+    account; a success forgets this address's failures for the account only.
+    """
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
+    name = user.username if user is not None else unknown_name(username, policy)
+    refuse_if_throttled(session, name, address, policy)
     hash_ = user.password_hash if user is not None else None
     if not passwords.verify_password(hash_, password) or user is None or not user.active:
-        session.add(LoginFailure(username=username[:64], address=address[:64]))
+        record_failure(session, name, address)
         raise BadCredentials
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+    clear_failures(session, name, address)
     return user
 
 
-def refuse_if_throttled(
-    session: Session, username: str, address: str, policy: ThrottlePolicy
-) -> None:
-    """Raise Throttled when this name or address has too many recent failures."""
-    since = utcnow() - policy.window
-    recent = select(func.count()).select_from(LoginFailure).where(LoginFailure.at >= since)
-    by_account = session.scalar(recent.where(LoginFailure.username == username)) or 0
-    by_address = session.scalar(recent.where(LoginFailure.address == address)) or 0
-    if by_account >= policy.account_failures or by_address >= policy.address_failures:
-        raise Throttled
-
-
-def start_web_session(session: Session, user: User, address: str | None = None) -> str:
+def start_web_session(
+    session: Session,
+    user: User,
+    address: str | None = None,
+    *,
+    method: str | None = None,
+    second_factor: bool = False,
+) -> str:
     """Open a new server-side session (a fresh id at every sign-in) and return its raw id;
-    audited `auth.login_succeeded` with the client's address (None: not known)."""
+    audited `auth.login_succeeded` with the client's address (None: not known).
+
+    `method` names a single sign-on (`oidc`, `wecom`; None: the password); `second_factor`
+    records that the identity provider asserted a second factor, so none is asked here.
+    """
     raw = secrets.token_urlsafe(TOKEN_BYTES)
-    session.add(WebSession(token_hash=hash_token(raw), user=user))
-    _audit_user(session, user, "auth.login_succeeded", channel="web", address=address)
+    found = WebSession(token_hash=hash_token(raw), user=user)
+    found.mfa_at = utcnow() if second_factor else None
+    session.add(found)
+    detail = {"channel": "web", "address": address}
+    if method is not None:
+        detail |= {"method": method, "second_factor": "yes" if second_factor else "no"}
+    _audit_user(session, user, "auth.login_succeeded", **detail)
     return raw
 
 
@@ -161,19 +169,20 @@ def purge_expired(session: Session, policy: ThrottlePolicy, sessions: SessionPol
     now = utcnow()
     session.execute(delete(ApiToken).where(ApiToken.expires_at <= now))
     session.execute(delete(WebSession).where(WebSession.last_seen_at < now - sessions.idle))
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - policy.window))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - policy.kept_for))
 
 
 def record_refused_sign_in(
-    session: Session, action: str, username: str, channel: str, address: str
+    session: Session, action: str, username: str, channel: str, address: str, policy: ThrottlePolicy
 ) -> None:
-    """Audit a refused sign-in: no actor; the attempted name, the channel and the address."""
+    """Audit a refused sign-in: no actor; the name tried (a keyed hash when it is no account),
+    the channel and the address."""
     record(
         session,
         actor=None,
         action=action,
         target_type="user",
-        target_id=username,
+        target_id=stored_name(session, username, policy),
         detail={"channel": channel, "address": address},
     )
 

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from wellbeing.auth import service as auth_service
+from wellbeing.auth.throttle import name_key_from
 from wellbeing.core.config import Settings
 from wellbeing.core.db import Database
 from wellbeing.instruments import Catalogue
@@ -101,4 +102,5 @@ def throttle_policy() -> auth_service.ThrottlePolicy:
         window=timedelta(minutes=current.throttle_window_minutes),
         account_failures=current.throttle_account_failures,
         address_failures=current.throttle_address_failures,
+        name_key=name_key_from(str(current_app.config["SECRET_KEY"])),  # issue 21.5
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -11,31 +9,48 @@ from flask_babel import gettext as _
 from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import public, signed_in
 from wellbeing.auth.errors import BadCredentials, Throttled
-from wellbeing.faces.context import client_address, current_user, db, throttle_policy
-from wellbeing.org.models import LOCALES
+from wellbeing.faces.context import client_address, current_user, db, settings, throttle_policy
+from wellbeing.org.models import LOCALES, User
 from wellbeing.web.carry import carried_fields, continue_page
+from wellbeing.web.next_target import relative_target
+from wellbeing.web.next_target import safe_next as safe_next  # other pages import it here
 from wellbeing.web.security import SESSION_KEY
 
 bp = Blueprint("auth", __name__)
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after sign-in (no open redirect)."""
-    if not target:
-        return url_for("home.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("home.index")
-    return target
+def oidc_sign_in_enabled() -> bool:
+    """Whether an OpenID provider is configured."""
+    current = settings()
+    return bool(current.oidc_issuer and current.oidc_client_id)
+
+
+def wecom_sign_in_enabled() -> bool:
+    """Whether 企业微信 is configured (corp id, agent id and secret)."""
+    current = settings()
+    return bool(current.wecom_corp_id and current.wecom_agent_id and current.wecom_secret)
+
+
+def sign_in_options() -> dict[str, bool]:
+    """Which ways to sign in the login page offers."""
+    return {
+        "password_login": settings().password_login,
+        "oidc_login": oidc_sign_in_enabled(),
+        "wecom_login": wecom_sign_in_enabled(),
+    }
 
 
 @bp.get("/login")
 @public
 def login() -> ResponseReturnValue:
     """The sign-in form."""
+    next_url = relative_target(request.args.get("next")) or ""
     if current_user() is not None:
-        return redirect(safe_next(request.args.get("next")))
-    return render_template("login.html", next=request.args.get("next", ""))
+        return redirect(safe_next(next_url))
+    if next_url and "wxwork" in request.user_agent.string.lower() and wecom_sign_in_enabled():
+        # opened from the 企业微信 workbench: sign in there without a password
+        return redirect(url_for("sso.wecom_start", next=next_url))
+    return render_template("login.html", next=next_url, **sign_in_options())
 
 
 @bp.post("/login")
@@ -44,32 +59,61 @@ def login_submit() -> ResponseReturnValue:
     """Check credentials, then start a fresh server-side session."""
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
-    next_url = request.form.get("next", "")
+    next_url = relative_target(request.form.get("next")) or ""
     carried = carried_fields(request.form)  # a form kept from before the session ended
+    if not settings().password_login:
+        message = _("Sign-in with a password is switched off here. Use single sign-on.")
+        page = render_template("login.html", error=message, next=next_url, **sign_in_options())
+        return page, 403
     try:
         user = auth_service.authenticate(
             db(), username, password, client_address(), throttle_policy()
         )
-    except Throttled:
+    except Throttled as exc:
         _record_failure("auth.login_throttled", username)
         db().commit()
         message = _("Too many attempts. Please wait a few minutes and try again.")
         page = render_template(
-            "login.html", error=message, next=next_url, username=username, carried=carried
+            "login.html",
+            error=message,
+            next=next_url,
+            username=username,
+            carried=carried,
+            **sign_in_options(),
         )
-        return page, 429
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     except BadCredentials:
         _record_failure("auth.login_failed", username)
         db().commit()
         message = _("The username or password is not correct.")
         page = render_template(
-            "login.html", error=message, next=next_url, username=username, carried=carried
+            "login.html",
+            error=message,
+            next=next_url,
+            username=username,
+            carried=carried,
+            **sign_in_options(),
         )
         return page, 401
+    return start_browser_session(user, next_url, carried)
+
+
+def start_browser_session(
+    user: User,
+    next_url: str,
+    carried: list[tuple[str, str]] | None = None,
+    *,
+    method: str | None = None,
+    second_factor: bool = False,
+) -> ResponseReturnValue:
+    """Every sign-in (password or single sign-on) ends here: a fresh server-side session and a
+    fresh cookie (nothing carried over but the language), audited by the service."""
     chosen_language = session.get("lang")
     if chosen_language in LOCALES:  # a language picked on the sign-in page is kept
         user.locale = chosen_language
-    raw = auth_service.start_web_session(db(), user, client_address())
+    raw = auth_service.start_web_session(
+        db(), user, client_address(), method=method, second_factor=second_factor
+    )
     db().commit()
     session.clear()  # a fresh session at sign-in: nothing carried over but the language
     session.permanent = True
@@ -82,7 +126,9 @@ def login_submit() -> ResponseReturnValue:
 
 
 def _record_failure(action: str, username: str) -> None:
-    auth_service.record_refused_sign_in(db(), action, username, "web", client_address())
+    auth_service.record_refused_sign_in(
+        db(), action, username, "web", client_address(), throttle_policy()
+    )
 
 
 @bp.post("/logout")
