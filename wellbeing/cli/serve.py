@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 from flask import Flask
@@ -15,7 +16,7 @@ from wellbeing.core.config import load_settings
 from wellbeing.crypto import select_provider
 from wellbeing.demo.services import create_demo_services
 from wellbeing.screening.policy import load_policy
-from wellbeing.sealing.columns import set_active_keyring
+from wellbeing.sealing.columns import live_keyring, set_active_keyring
 
 
 def create_demo_history(session: Session) -> bool:
@@ -30,7 +31,8 @@ def create_demo_history(session: Session) -> bool:
     created = create_demo_screenings(session, policy, utcnow())
     k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
     for wave_id in waves_to_release(session, policy.catalogue, k, epsilon):
-        publish_closed_wave(session, policy.catalogue, wave_id, k, epsilon)
+        split = settings.report_staff_split
+        publish_closed_wave(session, policy.catalogue, wave_id, k, epsilon, staff_split=split)
     return created
 
 
@@ -129,6 +131,8 @@ def run_server(host: str, port: int, workers: int, dev: bool, *, threads: int = 
             if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: one shared path
                 self.cfg.set("control_socket_disable", True)
             self.cfg.set("when_ready", jobs.start)  # a child process of the master
+            # A new worker inherits the master's keyring as its last good one: keep it fresh.
+            self.cfg.set("pre_fork", _refresh_keyring)
             self.cfg.set("on_exit", jobs.stop)
 
         def load(self) -> Flask:
@@ -137,3 +141,10 @@ def run_server(host: str, port: int, workers: int, dev: bool, *, threads: int = 
     create_app()  # fail fast (missing key, bad settings) before forking workers
     click.echo(f"serving on http://{host}:{port}")
     _Gunicorn().run()
+
+
+def _refresh_keyring(_server: Any, _worker: Any) -> None:
+    """Re-read the master's keyring before forking a worker (a failure keeps the last good)."""
+    live = live_keyring()
+    if live is not None:
+        live.reload()

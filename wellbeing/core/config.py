@@ -48,11 +48,12 @@ class Settings:
     token_ttl_hours: int = 12
     proxy_count: int = 0
     throttle_window_minutes: int = 15
-    throttle_account_failures: int = 5
+    throttle_account_failures: int = 100  # per hour from all addresses (wellbeing/auth/throttle.py)
     throttle_address_failures: int = 20
     cookie_secure: bool = True
     default_locale: str = "zh_CN"
     keyring_path: Path | None = None
+    keyring_reload_seconds: int = 30  # how often every process re-reads the keyring
     questionnaire_dirs: str = ""
     claim_hours_urgent: int = 4
     claim_hours_high: int = 72
@@ -80,6 +81,9 @@ class Settings:
     review_seed: str = field(default="", repr=False)
     report_min_cell: int = 10  # threshold k of report disclosure control
     report_dp_epsilon: float | None = None  # set: reports add OpenDP noise, this epsilon a release
+    # Releases split by staff category (民警/辅警), protected with the unit rows. Off by default:
+    # the exact audit of the crossed table grows steeply with the tree (see the README).
+    report_staff_split: bool = False
     notify_adapter: str = "log"
     notify_channels: str = ""
     smtp_host: str = ""
@@ -88,10 +92,30 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = ""
     smtp_starttls: bool = True
+    # Notices through 企业微信, an SMS gateway or a webhook (docs/deployment.md); links in them
+    # open the service at public_url.
+    public_url: str = ""
+    wecom_base_url: str = "https://qyapi.weixin.qq.com"
+    wecom_corp_id: str = ""
+    wecom_agent_id: int = 0
+    wecom_secret: str = field(default="", repr=False)
+    sms_url: str = ""
+    sms_body: str = '{"phone": "{phone}", "text": "{text}"}'
+    sms_secret: str = field(default="", repr=False)
+    webhook_url: str = ""
+    webhook_secret: str = field(default="", repr=False)
     scheduler_lease_seconds: int = 30
     serve_scheduler: str = "auto"
     audit_retention_days: int = 400
     require_mfa: bool = True  # a second factor for every role but officer (off in the demo)
+    # Single sign-on (docs/deployment.md "Single sign-on"); password sign-in can be switched off
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+    oidc_username_claim: str = "preferred_username"
+    oidc_mfa_amr: str = "mfa,otp"  # `amr` values that count as the second factor
+    wecom_oauth_url: str = "https://open.weixin.qq.com/connect/oauth2/authorize"
+    password_login: bool = True
     # How long clinical records are kept: a station decision (default five years), see README
     submission_retention_days: int = 1825
     closed_referral_retention_days: int = 1825
@@ -136,6 +160,8 @@ class Settings:
         epsilon = self.report_dp_epsilon
         if epsilon is not None and not (epsilon > 0 and math.isfinite(epsilon)):
             raise ConfigError("WELLBEING_REPORT_DP_EPSILON must be a positive number (or unset)")
+        _check_notify_adapters(self)
+        _check_sign_in(self)
 
     @property
     def sqlite_path(self) -> Path:
@@ -168,6 +194,7 @@ _ENV_NAMES: dict[str, str] = {
     "cookie_secure": "WELLBEING_COOKIE_SECURE",
     "default_locale": "WELLBEING_DEFAULT_LOCALE",
     "keyring_path": "WELLBEING_KEYRING_PATH",
+    "keyring_reload_seconds": "WELLBEING_KEYRING_RELOAD_SECONDS",
     "questionnaire_dirs": "WELLBEING_QUESTIONNAIRE_DIRS",
     "claim_hours_urgent": "WELLBEING_CLAIM_HOURS_URGENT",
     "claim_hours_high": "WELLBEING_CLAIM_HOURS_HIGH",
@@ -188,6 +215,7 @@ _ENV_NAMES: dict[str, str] = {
     "review_seed": "WELLBEING_REVIEW_SEED",
     "report_min_cell": "WELLBEING_REPORT_MIN_CELL",
     "report_dp_epsilon": "WELLBEING_REPORT_DP_EPSILON",
+    "report_staff_split": "WELLBEING_REPORT_STAFF_SPLIT",
     "notify_adapter": "WELLBEING_NOTIFY_ADAPTER",
     "notify_channels": "WELLBEING_NOTIFY_CHANNELS",
     "smtp_host": "WELLBEING_SMTP_HOST",
@@ -196,10 +224,27 @@ _ENV_NAMES: dict[str, str] = {
     "smtp_password": "WELLBEING_SMTP_PASSWORD",
     "smtp_from": "WELLBEING_SMTP_FROM",
     "smtp_starttls": "WELLBEING_SMTP_STARTTLS",
+    "public_url": "WELLBEING_PUBLIC_URL",
+    "wecom_base_url": "WELLBEING_WECOM_BASE_URL",
+    "wecom_corp_id": "WELLBEING_WECOM_CORP_ID",
+    "wecom_agent_id": "WELLBEING_WECOM_AGENT_ID",
+    "wecom_secret": "WELLBEING_WECOM_SECRET",
+    "sms_url": "WELLBEING_SMS_URL",
+    "sms_body": "WELLBEING_SMS_BODY",
+    "sms_secret": "WELLBEING_SMS_SECRET",
+    "webhook_url": "WELLBEING_WEBHOOK_URL",
+    "webhook_secret": "WELLBEING_WEBHOOK_SECRET",
     "scheduler_lease_seconds": "WELLBEING_SCHEDULER_LEASE_SECONDS",
     "serve_scheduler": "WELLBEING_SERVE_SCHEDULER",
     "audit_retention_days": "WELLBEING_AUDIT_RETENTION_DAYS",
     "require_mfa": "WELLBEING_REQUIRE_MFA",
+    "oidc_issuer": "WELLBEING_OIDC_ISSUER",
+    "oidc_client_id": "WELLBEING_OIDC_CLIENT_ID",
+    "oidc_client_secret": "WELLBEING_OIDC_CLIENT_SECRET",
+    "oidc_username_claim": "WELLBEING_OIDC_USERNAME_CLAIM",
+    "oidc_mfa_amr": "WELLBEING_OIDC_MFA_AMR",
+    "wecom_oauth_url": "WELLBEING_WECOM_OAUTH_URL",
+    "password_login": "WELLBEING_PASSWORD_LOGIN",
     "submission_retention_days": "WELLBEING_SUBMISSION_RETENTION_DAYS",
     "closed_referral_retention_days": "WELLBEING_CLOSED_REFERRAL_RETENTION_DAYS",
     "station_name": "WELLBEING_STATION_NAME",
@@ -208,6 +253,35 @@ _ENV_NAMES: dict[str, str] = {
     "crisis_hotlines": "WELLBEING_CRISIS_HOTLINES",
     "bench_baseline": "WELLBEING_BENCH_BASELINE",
 }
+
+
+NOTIFY_ADAPTERS = ("log", "smtp", "wecom", "sms", "webhook")
+_NOTIFY_NEEDS = {
+    "wecom": ("wecom_corp_id", "wecom_agent_id", "wecom_secret", "public_url"),
+    "sms": ("sms_url",),
+    "webhook": ("webhook_url",),
+}
+
+
+def notify_adapter_names(settings: Settings) -> list[str]:
+    """The channels of WELLBEING_NOTIFY_ADAPTER ("wecom,smtp"), in the order they are tried."""
+    return [name.strip() for name in settings.notify_adapter.split(",")]
+
+
+def _check_notify_adapters(settings: Settings) -> None:
+    names = notify_adapter_names(settings)
+    for name in names:
+        if name not in NOTIFY_ADAPTERS or names.count(name) > 1:
+            raise ConfigError(
+                f"WELLBEING_NOTIFY_ADAPTER: {name!r} is not a channel, or is named twice "
+                f"(a comma list of {', '.join(NOTIFY_ADAPTERS)})"
+            )
+    for name in names:
+        missing = [
+            _ENV_NAMES[need] for need in _NOTIFY_NEEDS.get(name, ()) if not getattr(settings, need)
+        ]
+        if missing:
+            raise ConfigError(f"WELLBEING_NOTIFY_ADAPTER={name} needs {', '.join(missing)}")
 
 
 def _env_float(name: str, raw: str, *, optional: bool) -> float | None:
@@ -272,3 +346,15 @@ def require_secret_key(settings: Settings) -> None:
         f"{settings.instance_path / SECRET_KEY_FILE} (mode 0600), "
         "or set WELLBEING_SECRET_KEY to a long random value."
     )
+
+
+def _check_sign_in(settings: Settings) -> None:
+    """Password sign-in may be switched off only when a single sign-on is there instead."""
+    if settings.oidc_issuer and not settings.oidc_client_id:
+        raise ConfigError("WELLBEING_OIDC_ISSUER needs WELLBEING_OIDC_CLIENT_ID (and its secret)")
+    wecom = settings.wecom_corp_id and settings.wecom_agent_id and settings.wecom_secret
+    if not settings.password_login and not (settings.oidc_issuer or wecom):
+        raise ConfigError(
+            "WELLBEING_PASSWORD_LOGIN=off needs single sign-on: set WELLBEING_OIDC_ISSUER "
+            "(with its client) or the 企业微信 settings, or nobody can sign in"
+        )

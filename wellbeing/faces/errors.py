@@ -46,6 +46,8 @@ STATUS_OF_CODE: dict[str, int] = {
     "idempotency_conflict": 409,
     "invalid_answers": 422,
     "invalid_campaign": 422,
+    "consent_version_stale": 409,
+    "invalid_draft": 400,
     # referrals
     "already_claimed": 409,
     "wrong_state": 409,
@@ -66,6 +68,18 @@ STATUS_OF_CODE: dict[str, int] = {
     "session_started": 409,
     "not_signed_up_person": 422,
     "feedback_closed": 409,
+    # single sign-on (wellbeing/auth/sso.py): matched users only, each state used once
+    "sso_state": 400,
+    "sso_expired": 400,
+    "sso_denied": 400,
+    "sso_code_refused": 401,
+    "sso_bad_token": 401,
+    "sso_no_username": 401,
+    "sso_unknown_user": 403,
+    "sso_inactive_user": 403,
+    "sso_not_member": 403,
+    "sso_unavailable": 502,
+    "password_login_off": 403,
 }
 
 
