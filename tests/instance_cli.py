@@ -13,10 +13,22 @@ from pathlib import Path
 WELLBEING = Path(sys.executable).with_name("wellbeing")
 
 
-def run_in_instance(instance: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`wellbeing ARGS` on the instance, its output captured (never raises on failure)."""
+def instance_env(instance: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without any WELLBEING_ setting, then the instance path and
+    `settings` (e.g. WELLBEING_PROXY_COUNT="1"): what a fresh server's command sees."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WELLBEING_")}
     env["WELLBEING_INSTANCE_PATH"] = str(instance)
+    env.update(settings)
+    return env
+
+
+def run_in_instance(instance: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`wellbeing ARGS` on the instance, its output captured (never raises on failure)."""
     return subprocess.run(  # noqa: S603 - fixed arguments
-        [str(WELLBEING), *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        [str(WELLBEING), *args],
+        env=instance_env(instance),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )

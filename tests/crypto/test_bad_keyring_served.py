@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from tests.instance_cli import WELLBEING
+from tests.instance_cli import WELLBEING, instance_env
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import loadgen
@@ -28,9 +28,8 @@ def test_a_broken_keyring_degrades_the_service_without_stopping_it(
     scratch_engine: Engine, tmp_path: Path
 ) -> None:
     instance = tmp_path / "instance"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLBEING_")}
-    env.update(
-        WELLBEING_INSTANCE_PATH=str(instance),
+    env = instance_env(
+        instance,
         WELLBEING_DATABASE_URL=scratch_engine.url.render_as_string(hide_password=False),
         WELLBEING_SERVE_SCHEDULER="off",
         WELLBEING_KEYRING_RELOAD_SECONDS="1",

@@ -5,7 +5,6 @@ time: no request fails, no record is unreadable, nothing is restarted."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tests.instance_cli import WELLBEING
+from tests.instance_cli import WELLBEING, instance_env
 from wellbeing.app.schema import Base
 from wellbeing.core.clock import utcnow
 from wellbeing.crypto import FileKeyProvider
@@ -105,9 +104,8 @@ def test_rotation_and_retire_while_the_service_runs_under_load(
     scratch_engine: Engine, tmp_path: Path
 ) -> None:
     instance = tmp_path / "instance"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WELLBEING_")}
-    env.update(
-        WELLBEING_INSTANCE_PATH=str(instance),
+    env = instance_env(
+        instance,
         WELLBEING_DATABASE_URL=scratch_engine.url.render_as_string(hide_password=False),
         WELLBEING_SERVE_SCHEDULER="on",
         WELLBEING_KEYRING_RELOAD_SECONDS="1",
