@@ -139,7 +139,10 @@ def logout() -> ResponseReturnValue:
     if user is not None:
         auth_service.end_web_sessions(db(), user)
         db().commit()
+    chosen_language = session.get("lang")
     session.clear()
+    if chosen_language in LOCALES:  # the switch stays after signing out
+        session["lang"] = chosen_language
     flash(_("You have signed out."))
     return redirect(url_for("auth.login"))
 

@@ -44,11 +44,13 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 @bp.get("/")
 @roles(Role.LEADER, Role.SUPERVISOR)
 def index() -> ResponseReturnValue:
-    """The caller's report scopes; with one scope, straight to its dashboard."""
-    scopes = report_scopes(report_user())
-    if len(scopes) == 1:
+    """The caller's report scopes; with one scope and a wave to show, straight to its dashboard
+    (with none yet, the list says so rather than a 404)."""
+    user = report_user()
+    scopes, waves = report_scopes(user), waves_for(user)
+    if len(scopes) == 1 and waves:
         return redirect(url_for("reports.unit", code=scopes[0].code))
-    return render_template("reports/index.html", scopes=scopes)
+    return render_template("reports/index.html", scopes=scopes, has_waves=bool(waves))
 
 
 @bp.get("/units/<code>")
