@@ -4,9 +4,11 @@ A pure package: it imports nothing else of `wellbeing`, touches no database and 
 the web layer; no key here derives from the web session secret, so rotating that cannot lose data.
 """
 
+from wellbeing.crypto.binder import Binder
 from wellbeing.crypto.envelope import (
     Binding,
     Header,
+    encode_json,
     open_json,
     open_sealed,
     parse_header,
@@ -43,6 +45,7 @@ from wellbeing.crypto.rotation import RotationFailure, RotationReport, needs_rew
 
 __all__ = [
     "AuthenticationFailed",
+    "Binder",
     "Binding",
     "CryptoError",
     "EnvKeyProvider",
@@ -60,6 +63,7 @@ __all__ = [
     "TamperedError",
     "UnsupportedFormatError",
     "dump_keyring",
+    "encode_json",
     "generate_kek",
     "load_audit_signing_key",
     "needs_rewrap",

@@ -9,6 +9,11 @@ The payload's associated data is the format version plus the canonical encoding 
 (purpose, table, column, record id, owner), so a value copied to another row, column or owner fails
 to open. The wrap's associated data binds the KEK id and format version. Rotation replaces only the
 header and wrapped key (`rewrap`); payload ciphertexts are never re-encrypted.
+
+Speed: a keyring's cipher objects, headers and wrap associated data are derived once
+(`keyring_state`), one `os.urandom` call gives the data key and both nonces, and one unpack reads
+a value's header and parts. Sealed columns go through `Binder` (binder.py), which also encodes a
+column's fixed binding fields once; the bytes are the same either way.
 """
 
 from __future__ import annotations
@@ -17,8 +22,7 @@ import json
 import os
 import struct
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -32,7 +36,10 @@ DATA_KEY_BYTES = 32
 TAG_BYTES = 16
 WRAPPED_KEY_BYTES = DATA_KEY_BYTES + TAG_BYTES
 _WRAP_CONTEXT = b"wellbeing/wrap"
-_BINDING_CONTEXT = b"wellbeing/binding"
+BINDING_CONTEXT = b"wellbeing/binding"
+RANDOM_BYTES = DATA_KEY_BYTES + 2 * NONCE_BYTES
+WRAP_NONCE_START = DATA_KEY_BYTES + NONCE_BYTES
+FIELD_LENGTH = struct.Struct(">BI")  # a present field's marker and its length
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class Binding:
     def encode(self) -> bytes:
         """Return the unambiguous encoding: each field length-prefixed, `None` distinct from ''."""
         fields = (self.purpose, self.table, self.column, self.record_id, self.owner)
-        return _BINDING_CONTEXT + b"".join(_encode_field(value) for value in fields)
+        return BINDING_CONTEXT + b"".join(encode_field(value) for value in fields)
 
 
 @dataclass(frozen=True)
@@ -75,24 +82,17 @@ class _Parts:
 
 def seal(keyring: Keyring, plaintext: bytes, binding: Binding) -> bytes:
     """Encrypt `plaintext` for the place `binding` names, under the keyring's primary KEK."""
-    data_key = os.urandom(DATA_KEY_BYTES)  # what AESGCM.generate_key does, minus its checks
-    nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, _payload_aad(FORMAT_VERSION, binding))
-    return _assemble(keyring.primary, data_key, nonce + ciphertext)
+    aad = _payload_aad(FORMAT_VERSION, binding)
+    return seal_under(keyring_state(keyring).primary, plaintext, aad)
 
 
 def open_sealed(keyring: Keyring, blob: bytes, binding: Binding) -> bytes:
     """Decrypt a sealed value, or raise KeyMissingError, TamperedError, UnsupportedFormatError."""
-    parts = _parse(blob)
-    data_key = _unwrap(keyring, parts)
-    aad = _payload_aad(parts.header.version, binding)
+    aad = _payload_aad(FORMAT_VERSION, binding)
     try:
-        return AESGCM(data_key).decrypt(parts.nonce, parts.ciphertext, aad)
+        return open_with(keyring_state(keyring), bytes(blob), aad)
     except InvalidTag:
-        raise TamperedError(
-            "sealed value failed authentication: it was altered, or copied from another "
-            f"record, column or owner ({binding.table}.{binding.column} id {binding.record_id})"
-        ) from None
+        raise moved_error(binding.table, binding.column, binding.record_id) from None
 
 
 def parse_header(blob: bytes) -> Header:
@@ -112,17 +112,28 @@ def parse_header(blob: bytes) -> Header:
 
 def rewrap(keyring: Keyring, blob: bytes, new_kek_id: str | None = None) -> bytes:
     """Re-wrap the data key under `new_kek_id` (default: primary); the payload bytes are kept."""
-    target = keyring.get(new_kek_id) if new_kek_id else keyring.primary
+    keys = keyring_state(keyring)
+    target = keys.by_id[keyring.get(new_kek_id).id] if new_kek_id else keys.primary
     parts = _parse(blob)
-    if parts.header.kek_id == target.id:
+    if parts.header.kek_id == target.kek.id:
         return blob
-    return _assemble(target, _unwrap(keyring, parts), parts.nonce + parts.ciphertext)
+    data_key = _unwrap(keyring, parts)
+    wrap_nonce = os.urandom(NONCE_BYTES)
+    wrapped = target.cipher.encrypt(wrap_nonce, data_key, target.wrap_aad)
+    return b"".join((target.header, wrap_nonce, wrapped, parts.nonce, parts.ciphertext))
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def encode_json(value: Any) -> bytes:
+    """The compact UTF-8 JSON text that sealed JSON values hold (NaN and infinities refused)."""
+    return _JSON.encode(value).encode("utf-8")
 
 
 def seal_json(keyring: Keyring, value: Any, binding: Binding) -> bytes:
     """Seal a JSON-serialisable value (NaN and infinities are refused, as JSON has none)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return seal(keyring, text.encode("utf-8"), binding)
+    return seal(keyring, encode_json(value), binding)
 
 
 def open_json(keyring: Keyring, blob: bytes, binding: Binding) -> Any:
@@ -130,11 +141,11 @@ def open_json(keyring: Keyring, blob: bytes, binding: Binding) -> Any:
     return json.loads(open_sealed(keyring, blob, binding).decode("utf-8"))
 
 
-def _encode_field(value: str | None) -> bytes:
+def encode_field(value: str | None) -> bytes:
     if value is None:
         return b"\x00"
     raw = value.encode("utf-8")
-    return b"\x01" + struct.pack(">I", len(raw)) + raw
+    return FIELD_LENGTH.pack(1, len(raw)) + raw
 
 
 def _payload_aad(version: int, binding: Binding) -> bytes:
@@ -146,18 +157,85 @@ def _wrap_aad(version: int, kek_id: str) -> bytes:
     return _WRAP_CONTEXT + bytes([version, len(raw)]) + raw
 
 
-@lru_cache(maxsize=32)
-def _kek_cipher(key: bytes) -> AESGCM:
-    # Building the cipher object costs about as much as a small encryption; KEKs are few.
-    return AESGCM(key)
+class KekState(NamedTuple):
+    """One KEK as the envelope uses it: its cipher object, header and wrap associated data."""
+
+    kek: Kek
+    cipher: AESGCM
+    header: bytes  # version, id length and id: how every value it wraps begins
+    wrap_aad: bytes
 
 
-def _assemble(kek: Kek, data_key: bytes, nonce_and_ciphertext: bytes) -> bytes:
-    wrap_nonce = os.urandom(NONCE_BYTES)
-    wrapped = _kek_cipher(kek.key).encrypt(wrap_nonce, data_key, _wrap_aad(FORMAT_VERSION, kek.id))
-    kek_id = kek.id.encode("ascii")
-    prefix = bytes([FORMAT_VERSION, len(kek_id)]) + kek_id
-    return prefix + wrap_nonce + wrapped + nonce_and_ciphertext
+class KeyringState:
+    """What sealing and opening need from one keyring, derived once: building a cipher object
+    costs about as much as a small encryption, so KEK ciphers are built once per keyring
+    (keyrings are immutable), never once per value."""
+
+    __slots__ = ("body_end", "by_id", "keyring", "primary", "split", "unwrap_by_header")
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+        states = [_kek_state(kek) for kek in keyring.keys]
+        self.by_id = {state.kek.id: state for state in states}
+        # A value's header -> the bound unwrap of its KEK's cipher and the wrap associated data.
+        self.unwrap_by_header = {s.header: (s.cipher.decrypt, s.wrap_aad) for s in states}
+        self.primary = self.by_id[keyring.primary_id]
+        # One unpack reads the header and the three fixed parts of a value under a KEK whose id
+        # is as long as the primary's (ids are usually all one length); others go the long way.
+        header = len(self.primary.header)
+        layout = struct.Struct(f">{header}s{NONCE_BYTES}s{WRAPPED_KEY_BYTES}s{NONCE_BYTES}s")
+        self.split = layout.unpack_from  # header, wrap nonce, wrapped key, payload nonce
+        self.body_end = layout.size  # where the ciphertext begins
+
+
+def _kek_state(kek: Kek) -> KekState:
+    raw_id = kek.id.encode("ascii")
+    header = bytes([FORMAT_VERSION, len(raw_id)]) + raw_id
+    return KekState(kek, AESGCM(kek.key), header, _wrap_aad(FORMAT_VERSION, kek.id))
+
+
+_STATES: dict[int, KeyringState] = {}
+_MAX_STATES = 8  # a process uses one keyring at a time; tests and rotation a few
+
+
+def keyring_state(keyring: Keyring) -> KeyringState:
+    """The derived state of `keyring`, built on first use and kept for the next few keyrings."""
+    state = _STATES.get(id(keyring))
+    if state is None or state.keyring is not keyring:  # it holds the keyring: ids are not reused
+        state = KeyringState(keyring)
+        if len(_STATES) >= _MAX_STATES:
+            _STATES.clear()
+        _STATES[id(keyring)] = state
+    return state
+
+
+def seal_under(kek: KekState, plaintext: bytes, aad: bytes) -> bytes:
+    """Seal `plaintext` with associated data `aad` under `kek` (the primary's state)."""
+    random = os.urandom(RANDOM_BYTES)  # one call: the data key, the payload and wrap nonces
+    data_key = random[:DATA_KEY_BYTES]
+    nonce = random[DATA_KEY_BYTES:WRAP_NONCE_START]
+    wrap_nonce = random[WRAP_NONCE_START:]
+    ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, aad)
+    wrapped = kek.cipher.encrypt(wrap_nonce, data_key, kek.wrap_aad)
+    return b"".join((kek.header, wrap_nonce, wrapped, nonce, ciphertext))
+
+
+def open_with(keys: KeyringState, blob: bytes, aad: bytes) -> bytes:
+    """Open `blob` with associated data `aad`. A payload that fails authentication raises
+    `InvalidTag` for the caller to name the place; other failures raise CryptoErrors."""
+    try:  # the fast way: one unpack of the header and parts, no checks (AES-GCM checks all)
+        header, wrap_nonce, wrapped, nonce = keys.split(blob)
+        unwrap, wrap_aad = keys.unwrap_by_header[header]
+        data_key = unwrap(wrap_nonce, wrapped, wrap_aad)
+        return AESGCM(data_key).decrypt(nonce, blob[keys.body_end :], aad)
+    except (struct.error, KeyError, InvalidTag):
+        return open_checked(keys.keyring, blob, aad)  # again, raising the precise error
+
+
+def open_checked(keyring: Keyring, blob: bytes, aad: bytes) -> bytes:
+    """Open step by step: other id lengths, and every failure, get their precise error."""
+    parts = _parse(blob)
+    return AESGCM(_unwrap(keyring, parts)).decrypt(parts.nonce, parts.ciphertext, aad)
 
 
 def _parse(blob: bytes) -> _Parts:
@@ -178,14 +256,25 @@ def _parse(blob: bytes) -> _Parts:
 
 def _unwrap(keyring: Keyring, parts: _Parts) -> bytes:
     kek = keyring.get(parts.header.kek_id)
-    aad = _wrap_aad(parts.header.version, kek.id)
+    state = keyring_state(keyring).by_id[kek.id]
     try:
-        return _kek_cipher(kek.key).decrypt(parts.wrap_nonce, parts.wrapped_key, aad)
+        return state.cipher.decrypt(parts.wrap_nonce, parts.wrapped_key, state.wrap_aad)
     except InvalidTag:
-        raise TamperedError(
-            f"data key wrapped by {kek.id!r} failed authentication: the header was altered, or "
-            "the keyring holds different key bytes under that id"
-        ) from None
+        raise _wrong_key_error(kek.id) from None
+
+
+def _wrong_key_error(kek_id: str) -> TamperedError:
+    return TamperedError(
+        f"data key wrapped by {kek_id!r} failed authentication: the header was altered, or "
+        "the keyring holds different key bytes under that id"
+    )
+
+
+def moved_error(table: str, column: str, record_id: str) -> TamperedError:
+    return TamperedError(
+        "sealed value failed authentication: it was altered, or copied from another "
+        f"record, column or owner ({table}.{column} id {record_id})"
+    )
 
 
 def _data_key_and_nonce(keyring: Keyring, blob: bytes) -> tuple[bytes, bytes]:

@@ -9,13 +9,15 @@
 This adds a `payload_sealed` LargeBinary column. Reading `obj.payload` opens it, assigning seals it,
 bound to (purpose, table, attribute, record id, owner); a value copied to another row, column or
 owner fails to open. Changing the id or owner of a record after sealing makes the value unreadable.
-Mutating a returned dict does not persist: assign a new value. The database side of rotation
-(`rotate_all`, `count_by_kek`, `kek_in_use`) lives beside it in `rotation.py`, since
+Mutating a returned dict does not persist: assign a new value. Each column's fixed binding fields
+are encoded once (a `Binder`), so a value costs little beyond AES-GCM. The database side of
+rotation (`rotate_all`, `count_by_kek`, `kek_in_use`) lives beside it in `rotation.py`, since
 `wellbeing.crypto` is pure.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, cast, overload
 
@@ -23,13 +25,7 @@ from sqlalchemy import LargeBinary, MetaData, Table
 from sqlalchemy.orm import mapped_column
 
 from wellbeing.core.db import new_id
-from wellbeing.crypto import (
-    Binding,
-    Keyring,
-    KeyringError,
-    open_json,
-    seal_json,
-)
+from wellbeing.crypto import Binder, Binding, Keyring, KeyringError, encode_json
 from wellbeing.crypto.errors import UNREADABLE_ERRORS, KeyMissingError
 from wellbeing.crypto.keyring import FIX_HINT
 from wellbeing.sealing.live import LiveKeyring
@@ -60,17 +56,17 @@ def active_keyring() -> Keyring:
     return _active_keyring
 
 
-def _open_following(blob: bytes, binding: Binding) -> Any:
+def _open_following(binder: Binder, blob: bytes, record_id: str, owner: str | None) -> bytes:
     """Open with the process keyring; a key it lacks makes a followed keyring reload and the
     value is tried once more (another process may have added and promoted that key)."""
     try:
-        return open_json(active_keyring(), blob, binding)
+        return binder.open(active_keyring(), blob, record_id, owner)
     except KeyMissingError as exc:
         live = live_keyring()
         reloaded = live.reload_for_missing(exc.kek_id) if live is not None else None
         if reloaded is None:
             raise
-        return open_json(reloaded, blob, binding)
+        return binder.open(reloaded, blob, record_id, owner)
 
 
 @dataclass(frozen=True)
@@ -105,10 +101,12 @@ class SealedColumn:
         self.owner = owner
         self.nullable = nullable
         self.info: SealedColumnInfo | None = None
+        self.stored_as = ""  # the LargeBinary column holding the sealed form
+        self._binder: Binder | None = None  # built on first use, once the table is mapped
 
     def __set_name__(self, model: type[Any], name: str) -> None:
         # Runs before declarative scans the class, so the added column is mapped like any other.
-        column = f"{name}_sealed"
+        column = self.stored_as = f"{name}_sealed"
         setattr(model, column, mapped_column(column, LargeBinary, nullable=self.nullable))
         self.info = SealedColumnInfo(model, name, column, self.purpose, self.owner)
         _REGISTRY.append(self.info)
@@ -125,46 +123,56 @@ class SealedColumn:
     def open(self, obj: object) -> Any:
         """The opened value of `obj`: a model instance, or any row with the sealed column, the
         id and the owner as attributes (a Core result row, read without loading the model)."""
-        info = self._info()
-        blob = getattr(obj, info.column)
+        binder = self._binder or self._make_binder()
+        blob = getattr(obj, self.stored_as)
         if blob is None:
             return None
-        binding = self.binding_for(obj)
+        record_id, owner = self._place(obj)
         try:
-            return _open_following(bytes(blob), binding)
+            plaintext = _open_following(binder, bytes(blob), record_id, owner)
         except UNREADABLE_ERRORS as exc:
-            exc.table, exc.record_id = binding.table, binding.record_id  # where, never what
+            exc.table, exc.record_id = binder.table, record_id  # where, never what
             raise
+        return json.loads(plaintext.decode("utf-8"))
 
     def __set__(self, obj: object, value: Any) -> None:
-        info = self._info()
+        binder = self._binder or self._make_binder()
         keyring = active_keyring()  # fail closed before touching the record
         if getattr(obj, "id", None) is None:
-            _require_string_id(info)
+            _require_string_id(self._info())
             obj.id = new_id()  # type: ignore[attr-defined]
-        setattr(obj, info.column, seal_json(keyring, value, self.binding_for(obj)))
+        record_id, owner = self._place(obj)
+        sealed = binder.seal(keyring, encode_json(value), record_id, owner)
+        setattr(obj, self.stored_as, sealed)
 
     def seal(self, value: Any, *, record_id: str, owner: str | None = None) -> bytes:
         """The sealed form of ``value`` for a row written with Core (the record's id and owner
         given directly); it opens like one assigned through the attribute."""
-        info = self._info()
-        if (owner is None) != (info.owner is None):
-            raise ValueError(f"{info.attribute} is bound to {info.owner or 'no owner'}")
-        binding = Binding(info.purpose, info.table.name, info.attribute, record_id, owner)
-        return seal_json(active_keyring(), value, binding)
+        binder = self._binder or self._make_binder()
+        if (owner is None) != (self.owner is None):
+            raise ValueError(f"{binder.column} is bound to {self.owner or 'no owner'}")
+        return binder.seal(active_keyring(), encode_json(value), record_id, owner)
 
     def binding_for(self, obj: object) -> Binding:
         """The binding of this attribute on `obj`: purpose, table, attribute, id and owner."""
-        info = self._info()
+        binder = self._binder or self._make_binder()
+        return binder.binding(*self._place(obj))
+
+    def _place(self, obj: object) -> tuple[str, str | None]:
+        """The record id and owner `obj`'s value is bound to."""
         owner = None
-        if info.owner is not None:
-            owner_value = getattr(obj, info.owner)
+        if self.owner is not None:
+            owner_value = getattr(obj, self.owner)
             if owner_value is None:
-                message = f"set {info.owner} before {info.attribute}: the value is bound to it"
-                raise ValueError(message)
+                attribute = self._info().attribute
+                raise ValueError(f"set {self.owner} before {attribute}: the value is bound to it")
             owner = str(owner_value)
-        record_id = str(getattr(obj, "id"))  # noqa: B009 - models are untyped here
-        return Binding(info.purpose, info.table.name, info.attribute, record_id, owner)
+        return str(getattr(obj, "id")), owner  # noqa: B009 - models are untyped here
+
+    def _make_binder(self) -> Binder:
+        info = self._info()
+        self._binder = Binder(info.purpose, info.table.name, info.attribute)
+        return self._binder
 
     def _info(self) -> SealedColumnInfo:
         if self.info is None:
