@@ -18,10 +18,13 @@ up along the tree as the counts do). A shown mean is taken as publishing its exa
 a rounded mean tells, so the audit errs on the safe side.
 
 Each question is a linear program over one connected component of unknown cells, solved by HiGHS
-(``scipy.optimize.linprog`` and ``scipy.optimize.milp``): the LP relaxation first (its range
-encloses the integer one, so an LP "no" is final, and a whole LP optimum is an integer optimum),
-then an integer feasibility problem only where the LP optimum is fractional. Many cells are
-cleared at once by solutions that push every open cell down, or up (`MAX_PUSHES`). Each unsafe
+through ``highspy`` (highs.py): the LP relaxation first (its range encloses the integer one, so
+an LP "no" is final, and a whole LP optimum is an integer optimum), then an integer feasibility
+problem only where the LP optimum is fractional. Most cells are cleared at once by whole
+solutions (witnesses) that push every open count down, lift every band count towards the target
+(audit_push.py) or push sums and one-band groups up (`MAX_PUSHES` rounds); a cleared cell is
+safe by its witness, so clearing decides nothing by itself, and every cell left is asked on its
+own (tests/reports/test_audit_fast_path.py checks both ways decide alike). Each unsafe
 finding carries the equations that bind it (the LP's non-zero duals), which is what the
 suppression loop (exact_suppression.py) breaks.
 """
@@ -33,16 +36,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp  # type: ignore[import-untyped,unused-ignore]
 from scipy.sparse import csr_array, vstack  # type: ignore[import-untyped,unused-ignore]
 
 from wellbeing.reports.audit_links import Links, Ranges, components_of, links_of
+from wellbeing.reports.audit_push import Lifter, Witnesses, inherit
 from wellbeing.reports.cells import CellSystem, N
-from wellbeing.reports.highs import LinearProgram
+from wellbeing.reports.highs import LinearProgram, solve_integer
 
 _EPS = 1e-7
 _WHOLE = 1e-7
 MAX_PUSHES = 12
+_Open = tuple[list[int], list[int], list[tuple[int, ...]], list[int]]  # down, up, groups, sums
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def audit_system(
     protection: int | None = None,
     ignore: frozenset[int] = frozenset(),
     cache: dict[tuple[int, ...], list[Unsafe]] | None = None,
+    witnesses: Witnesses | None = None,
+    bulk: bool = True,
 ) -> list[Unsafe]:
     """Every protected fact of ``system`` not safe under the audit, in cell order.
 
@@ -79,7 +85,9 @@ def audit_system(
     ``cache``: findings per component from an earlier audit of the same system with only more
     cells hidden since: a component with the same unknown cells has the same equations and
     known values (a newly hidden cell joins the component of every equation it is in), so its
-    answer stands.
+    answer stands. ``witnesses``: whole solutions per component from such an earlier audit,
+    kept up to date (audit_push.py, `inherit`). ``bulk=False``: every question solved on its
+    own (the plain audit the bulk clearing must agree with; tests only).
     """
     target = k if protection is None else protection
     known = system.known()
@@ -96,7 +104,9 @@ def audit_system(
             found.extend(f for f in cache[key] if f.cell not in ignore)
             continue
         problem = _Problem(system, component, links, known, target)
-        answer = problem.audit(cells, one_band)
+        if witnesses is not None and bulk:
+            problem._witnesses = inherit(witnesses, component, system.values)
+        answer = problem.audit(cells, one_band, bulk=bulk)
         if cache is not None:
             cache[key] = answer
         found.extend(answer)
@@ -187,10 +197,7 @@ class _Problem:
             )
             high = np.concatenate([self.b_eq, self.b_ub if self.b_ub is not None else []])
             self._program = LinearProgram(matrix, low, high, self.ceiling)
-        vector = np.zeros(len(self.component))
-        for cell, coefficient in objective.items():
-            vector[self.index[cell]] = coefficient
-        value, x, duals = self._program.minimise(vector)
+        value, x, duals = self._program.minimise(self._vector(objective))
         equations = len(self.b_eq)
         return value, x, duals[:equations], duals[equations:]
 
@@ -213,22 +220,21 @@ class _Problem:
     ) -> np.ndarray | None:
         """A whole solution minimising ``cost`` (under the extra row), remembered; None when
         there is none."""
-        constraints = [LinearConstraint(self.a_eq, self.b_eq, self.b_eq)]
+        blocks, low, high = [self.a_eq], [self.b_eq], [self.b_eq]
         if row is not None:
-            constraints.append(LinearConstraint(row[0].reshape(1, -1), row[1], row[2]))
-        if self.a_ub is not None:
-            constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
-        found = milp(
-            cost,
-            integrality=self.integer.astype(np.uint8),
-            bounds=Bounds(0, self.ceiling),
-            constraints=constraints,
+            blocks.append(csr_array(row[0].reshape(1, -1)))
+            low.append(np.array([row[1]]))
+            high.append(np.array([row[2]]))
+        if self.a_ub is not None and self.b_ub is not None:
+            blocks.append(self.a_ub)
+            low.append(np.full(len(self.b_ub), -np.inf))
+            high.append(self.b_ub)
+        matrix = vstack(blocks, format="csc")
+        x = solve_integer(
+            matrix, np.concatenate(low), np.concatenate(high), self.ceiling, cost, self.integer
         )
-        if found.status == 2:
+        if x is None:
             return None
-        if found.x is None:
-            raise RuntimeError(f"HiGHS gave no answer: {found.message}")
-        x = np.asarray(found.x, dtype=float)
         self._witnesses.append(x)
         return x
 
@@ -281,7 +287,9 @@ class _Problem:
         high = np.inf if at_most is None else at_most
         return self._integer_feasible(terms, low, high)
 
-    def audit(self, cells: list[int], one_band: list[tuple[int, ...]]) -> list[Unsafe]:
+    def audit(
+        self, cells: list[int], one_band: list[tuple[int, ...]], *, bulk: bool = True
+    ) -> list[Unsafe]:
         """The unsafe findings among ``cells`` and ``one_band`` groups of this component."""
         width, values = self.system.width, self.system.values
         sums = [c for c in cells if self.system.means and c % width == width - 1]
@@ -289,7 +297,8 @@ class _Problem:
         down = list(counts)
         up = [c for c in counts if c % width != N]
         groups = list(one_band)
-        down, up, groups, sums = self._clear_in_bulk(down, up, groups, sums)
+        if bulk:
+            down, up, groups, sums = self._clear_in_bulk(down, up, groups, sums)
         found: list[Unsafe] = []
         for cell in down:
             value, x, duals, upper = self._lp({cell: 1.0})
@@ -337,42 +346,55 @@ class _Problem:
         binding, groups = self._binding(duals, upper)
         return Unsafe(cell, problem, float(gap), binding, groups, self.component)
 
-    def _whole_push(self, objective: Mapping[int, float]) -> np.ndarray | None:
-        """A whole solution minimising the objective: the LP's when whole, else the MILP's."""
+    def _push(self, left: _Open, objective: Mapping[int, float]) -> _Open:
+        """What a whole solution minimising the objective leaves open (the LP's solution when
+        whole, else the MILP's)."""
         _, x, _, _ = self._lp(objective)
         if self._whole(x):
             self._witnesses.append(x)
-            return x
-        return self._integer_solution(self._vector(objective))
+            return self._unanswered(x, left)
+        found = self._integer_solution(self._vector(objective))
+        return left if found is None else self._unanswered(found, left)
 
     def _clear_in_bulk(
         self, down: list[int], up: list[int], groups: list[tuple[int, ...]], sums: list[int]
-    ) -> tuple[list[int], list[int], list[tuple[int, ...]], list[int]]:
-        """Drop the questions solutions already answer: a count seen at 0 and a band seen at
-        ``protection`` or more (in whole solutions), a one-band group whose other bands are seen
-        adding up to 1, a sum of totals seen a whole unit or more from its true value."""
-        values = self.system.values
+    ) -> _Open:
+        """Drop the questions whole solutions already answer (`_unanswered`): first those known
+        from the components this one grew from, then pushes and lifts while they clear any."""
+        left: _Open = (down, up, groups, sums)
+        for seen in self._witnesses:
+            left = self._unanswered(seen, left)
+        lifter: Lifter | None = None
         for _ in range(MAX_PUSHES):
-            before = len(down) + len(up) + len(groups) + len(sums)
-            if down or sums:
-                objective = dict.fromkeys(down, 1.0) | dict.fromkeys(sums, 1.0)
-                x = self._whole_push(objective)
-                if x is not None:
-                    down = [c for c in down if x[self.index[c]] > 0.5]
-                    sums = [c for c in sums if abs(x[self.index[c]] - values[c]) < 1 - _EPS]
-            if up or groups or sums:
-                objective = dict.fromkeys(up, -1.0) | dict.fromkeys(sums, -1.0)
-                for others in groups:
+            before = len(left[0]) + len(left[1]) + len(left[2]) + len(left[3])
+            if left[1]:  # every band count lifted towards the target at once (audit_push.py)
+                shape = (self.a_eq, self.b_eq, self.a_ub, self.b_ub, self.integer, self.ceiling)
+                columns = [self.index[c] for c in left[1]]
+                lifter = lifter or Lifter(*shape, columns, self.target)
+                lifted = lifter.lift(columns)
+                if lifted is not None:
+                    self._witnesses.append(lifted)
+                    left = self._unanswered(lifted, left)
+            if left[0] or left[3]:
+                left = self._push(left, dict.fromkeys(left[0], 1.0) | dict.fromkeys(left[3], 1.0))
+            if left[2] or left[3]:
+                objective = dict.fromkeys(left[3], -1.0)
+                for others in left[2]:
                     objective.update({c: -1.0 for c in others if c in self.index})
-                x = self._whole_push(objective)
-                if x is not None:
-                    up = [c for c in up if x[self.index[c]] < self.target - 0.5]
-                    groups = [
-                        g
-                        for g in groups
-                        if sum(x[self.index[c]] for c in g if c in self.index) < 0.5
-                    ]
-                    sums = [c for c in sums if abs(x[self.index[c]] - values[c]) < 1 - _EPS]
-            if len(down) + len(up) + len(groups) + len(sums) == before:
+                left = self._push(left, objective)
+            if len(left[0]) + len(left[1]) + len(left[2]) + len(left[3]) == before:
                 break
-        return down, up, groups, sums
+        return left
+
+    def _unanswered(self, x: np.ndarray, left: _Open) -> _Open:
+        """What whole solution ``x`` leaves open: a count not seen at 0, a band not seen at
+        ``protection`` or more, a one-band group whose other bands are not seen adding up to 1,
+        a sum of totals not seen a whole unit or more from its true value."""
+        down, up, groups, sums = left
+        at, values = self.index, self.system.values
+        return (
+            [c for c in down if x[at[c]] > 0.5],
+            [c for c in up if x[at[c]] < self.target - 0.5],
+            [g for g in groups if sum(x[at[c]] for c in g if c in at) < 0.5],
+            [c for c in sums if abs(x[at[c]] - values[c]) < 1 - _EPS],
+        )

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from wellbeing.reports.audit import Unsafe, audit_system
 from wellbeing.reports.audit_links import Ranges
-from wellbeing.reports.cells import CellSystem, N, hide_bare_mean
+from wellbeing.reports.audit_push import Witnesses
+from wellbeing.reports.cells import CellSystem, N, equations_by_cell, hide_bare_mean
 from wellbeing.reports.reasons import Reason
 
 
@@ -52,9 +53,17 @@ def suppress_exactly(
     first: int | None = None
     rounds = 0
     cache: dict[tuple[int, ...], list[Unsafe]] = {}
+    uses = equations_by_cell(system)  # the equations never change, only what is shown
+    witnesses: Witnesses = {}  # whole solutions found, carried into the next round's audit
     while True:
         findings = audit_system(
-            system, k, ranges=ranges, protection=protection, ignore=frozenset(ignore), cache=cache
+            system,
+            k,
+            ranges=ranges,
+            protection=protection,
+            ignore=frozenset(ignore),
+            cache=cache,
+            witnesses=witnesses,
         )
         if first is None:
             first = len(findings)
@@ -63,7 +72,7 @@ def suppress_exactly(
         rounds += 1
         chosen: set[int] = set()
         for finding in findings:
-            near, far = _candidates(system, finding, ranges is not None)
+            near, far = _candidates(system, finding, ranges is not None, uses)
             if not far:
                 if not chosen:  # judged on the table audited: nothing shown bears on it
                     ignore.add(finding.cell)
@@ -97,15 +106,13 @@ def _members(system: CellSystem, equations: Sequence[int], groups: Sequence[int]
     return found
 
 
-def _candidates(system: CellSystem, finding: Unsafe, ranges: bool) -> tuple[set[int], set[int]]:
+def _candidates(
+    system: CellSystem, finding: Unsafe, ranges: bool, uses: Sequence[Sequence[int]]
+) -> tuple[set[int], set[int]]:
     """Shown cells of the binding equations, and of every equation of the component."""
     near = {c for c in _members(system, finding.binding, finding.groups) if _hideable(system, c)}
     members = set(finding.component)
-    touching = [
-        index
-        for index, (total, parts) in enumerate(system.equations)
-        if total in members or not members.isdisjoint(parts)
-    ]
+    touching = sorted({index for cell in members for index in uses[cell]})
     width = system.width
     groups = sorted({cell // width for cell in members}) if ranges and system.means else []
     far = {c for c in _members(system, touching, groups) if _hideable(system, c)}
