@@ -15,12 +15,10 @@ from flask_babel import gettext as _
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import db
 from wellbeing.faces.errors import ApiError
-from wellbeing.notify.deliveries import DeliveryRow, list_deliveries
-from wellbeing.notify.models import OutboxStatus
+from wellbeing.notify.deliveries import STATUSES, DeliveryRow, list_deliveries
 from wellbeing.org.models import Role
 
 bp = Blueprint("api_deliveries", __name__, url_prefix="/api/v1")
-STATUSES = tuple(status.value for status in OutboxStatus)
 
 
 @bp.get("/deliveries")

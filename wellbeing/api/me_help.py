@@ -6,19 +6,14 @@ The pages show crisis contacts on every page while a crisis referral of the offi
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from wellbeing.api.common import caller
 from wellbeing.auth.access import roles
-from wellbeing.core.clock import utcnow
-from wellbeing.faces.contacts import Hotline, contacts_from
-from wellbeing.faces.context import db, settings
-from wellbeing.oncall.reading import on_call_phone
-from wellbeing.org.models import Role, User
-from wellbeing.screening.crisis import crisis_banner_needed
+from wellbeing.faces.contacts import Hotline, contacts_from, crisis_banner_for, on_call_line
+from wellbeing.faces.context import settings
+from wellbeing.org.models import Role
 
 bp = Blueprint("api_me_help", __name__, url_prefix="/api/v1")
 
@@ -32,7 +27,7 @@ def crisis_contacts() -> ResponseReturnValue:
     contacts = contacts_from(settings())
     return jsonify(
         {
-            "crisis_banner": _banner(officer),
+            "crisis_banner": crisis_banner_for(officer),
             "station": {
                 "name": contacts.station_name,
                 "phone": contacts.station_phone,
@@ -40,7 +35,7 @@ def crisis_contacts() -> ResponseReturnValue:
                 "hours": contacts.station_hours,
             },
             "hotlines": [_line(hotline) for hotline in contacts.hotlines],
-            "on_call": _on_call(officer),
+            "on_call": _on_call_json(on_call_line(officer)),
         }
     )
 
@@ -49,19 +44,5 @@ def _line(hotline: Hotline) -> dict[str, str]:
     return {"label": hotline.label, "number": hotline.number, "tel": hotline.tel}
 
 
-def _banner(officer: User) -> bool:
-    try:
-        return crisis_banner_needed(db(), officer)
-    except Exception as exc:  # when unsure, showing help is the safe side (as the pages do)
-        current_app.logger.error("crisis banner check failed: %s", type(exc).__name__)
-        return True
-
-
-def _on_call(officer: User) -> dict[str, Any] | None:
-    try:
-        tz = current_app.extensions["wellbeing.oncall"].tz
-        phone = on_call_phone(db(), officer.unit, utcnow(), tz)
-    except Exception as exc:  # the other contacts must answer even if this lookup fails
-        current_app.logger.error("on-call phone lookup failed: %s", type(exc).__name__)
-        return None
-    return {"phone": phone, "tel": Hotline("", phone).tel} if phone else None
+def _on_call_json(line: Hotline | None) -> dict[str, str] | None:
+    return {"phone": line.number, "tel": line.tel} if line else None

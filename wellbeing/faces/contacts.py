@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
+
+from wellbeing.core.clock import utcnow
 from wellbeing.core.config import Settings
+from wellbeing.faces.context import db
+from wellbeing.oncall.reading import on_call_phone
+from wellbeing.org.models import User
+from wellbeing.screening.crisis import crisis_banner_needed
 
 
 @dataclass(frozen=True)
@@ -53,3 +60,27 @@ def contacts_from(settings: Settings) -> Contacts:
         station_hours=settings.station_hours,
         hotlines=parse_hotlines(settings.crisis_hotlines),
     )
+
+
+def crisis_banner_for(officer: User) -> bool:
+    """Whether to show the crisis contacts at once (a crisis referral of the officer is open).
+
+    When the check itself fails, showing help is the safe side."""
+    try:
+        return crisis_banner_needed(db(), officer)
+    except Exception as exc:
+        current_app.logger.error("crisis banner check failed: %s", type(exc).__name__)
+        return True
+
+
+def on_call_line(officer: User) -> Hotline | None:
+    """The phone of the counsellor on call for the officer's unit now, if one is set.
+
+    None when the lookup fails: the other contacts must show (and answer) regardless."""
+    try:
+        tz = current_app.extensions["wellbeing.oncall"].tz
+        phone = on_call_phone(db(), officer.unit, utcnow(), tz)
+    except Exception as exc:
+        current_app.logger.error("on-call phone lookup failed: %s", type(exc).__name__)
+        return None
+    return Hotline("", phone) if phone else None

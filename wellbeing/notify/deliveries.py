@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from wellbeing.notify.models import NotificationAttempt, OutboxMessage, OutboxStatus
 from wellbeing.org.models import User
 
+STATUSES = tuple(status.value for status in OutboxStatus)  # what the log can be filtered by
+
 MAX_ROWS = 200
 
 

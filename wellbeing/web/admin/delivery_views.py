@@ -7,12 +7,9 @@ from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import roles
 from wellbeing.faces.context import db
-from wellbeing.notify.deliveries import list_deliveries
-from wellbeing.notify.models import OutboxStatus
+from wellbeing.notify.deliveries import STATUSES, list_deliveries
 from wellbeing.org.models import Role
 from wellbeing.web.admin.blueprint import bp
-
-STATUSES = tuple(status.value for status in OutboxStatus)
 
 
 @bp.get("/deliveries")
