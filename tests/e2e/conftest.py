@@ -170,7 +170,11 @@ def assert_clean(page: Page) -> None:
 
 @contextmanager
 def watched_page(browser: Browser, base_url: str, **options: Any) -> Iterator[Page]:
-    """A page in a fresh context, watched for console errors and foreign requests."""
+    """A page in a fresh context, watched for console errors and foreign requests.
+
+    The browser asks for Chinese (`Accept-Language: zh-CN`) unless `locale=` says otherwise, as
+    the station's officers' phones do: the first language comes from the browser."""
+    options.setdefault("locale", "zh-CN")
     context = browser.new_context(**options)
     context.set_default_timeout(PAGE_TIMEOUT_MS)  # a hung server fails fast, not after 30 s
     page = context.new_page()
