@@ -30,3 +30,30 @@ class ServedApp:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+class LoopbackFake:
+    """Base of the fake servers: `serve()` puts the subclass's `wsgi` app on a free loopback
+    port, `base_url` is where it answers, `stop()` frees the port (again: a no-op)."""
+
+    _served: ServedApp | None = None
+
+    def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """The fake's WSGI app."""
+        raise NotImplementedError
+
+    def serve(self) -> None:
+        """Start serving."""
+        self._served = ServedApp(self.wsgi)
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:PORT"""
+        assert self._served is not None
+        return self._served.url
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self._served is not None:
+            self._served.stop()
+            self._served = None

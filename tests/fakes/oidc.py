@@ -30,7 +30,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.http import ServedApp
+from tests.fakes.http import LoopbackFake
 
 CLIENT_ID = "wellbeing-test"
 CLIENT_SECRET = "test-client-secret"
@@ -52,7 +52,7 @@ class Grant:
 
 
 @dataclass
-class FakeOidcProvider:
+class FakeOidcProvider(LoopbackFake):
     """State of the fake; change it from a test while the server runs."""
 
     client_id: str = CLIENT_ID
@@ -68,26 +68,18 @@ class FakeOidcProvider:
     _rogue: RSAKey = field(default_factory=_new_key)
     _codes: dict[str, Grant] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _served: ServedApp | None = None
 
     @classmethod
     def start(cls, **kwargs: Any) -> FakeOidcProvider:
         """A provider serving on a free loopback port."""
         fake = cls(**kwargs)
-        fake._served = ServedApp(fake.wsgi)
+        fake.serve()
         return fake
 
     @property
     def issuer(self) -> str:
         """The issuer URL to configure (WELLBEING_OIDC_ISSUER)."""
-        assert self._served is not None
-        return self._served.url + "/realms/police"
-
-    def stop(self) -> None:
-        """Stop the server."""
-        if self._served is not None:
-            self._served.stop()
-            self._served = None
+        return self.base_url + "/realms/police"
 
     # -- the protocol ---------------------------------------------------------------------
 

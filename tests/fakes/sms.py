@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.http import ServedApp
+from tests.fakes.http import LoopbackFake
 
 GATEWAY_SECRET = "gateway-shared-secret"
 MAX_SKEW_SECONDS = 300
@@ -35,7 +35,7 @@ class Accepted:
 
 
 @dataclass
-class FakeGateway:
+class FakeGateway(LoopbackFake):
     """State of the fake gateway; change it from a test while it serves."""
 
     secret: str = GATEWAY_SECRET
@@ -43,25 +43,18 @@ class FakeGateway:
     refused: list[int] = field(default_factory=list)  # statuses answered to refused requests
     _failures: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _served: ServedApp | None = None
 
     @classmethod
     def start(cls, **kwargs: Any) -> FakeGateway:
         """A gateway serving on a free loopback port."""
         fake = cls(**kwargs)
-        fake._served = ServedApp(fake.wsgi)
+        fake.serve()
         return fake
 
     @property
     def url(self) -> str:
         """The URL to POST to."""
-        assert self._served is not None
-        return self._served.url + "/send"
-
-    def stop(self) -> None:
-        """Stop the server."""
-        if self._served is not None:
-            self._served.stop()
+        return self.base_url + "/send"
 
     def fail_next(self, status: int = 503, times: int = 1) -> None:
         """Answer the next `times` requests with this status."""

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.http import ServedApp
+from tests.fakes.http import LoopbackFake
 
 CORP_ID = "ww-test-corp"
 SECRET = "test-app-secret"
@@ -37,7 +37,7 @@ class Received:
 
 
 @dataclass
-class FakeWecom:
+class FakeWecom(LoopbackFake):
     """State of the fake; change it from a test while the server runs."""
 
     corp_id: str = CORP_ID
@@ -56,25 +56,18 @@ class FakeWecom:
     _send_failures: list[int] = field(default_factory=list)
     _http_failures: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _served: ServedApp | None = None
 
     @classmethod
     def start(cls, **kwargs: Any) -> FakeWecom:
         """A fake serving on a free loopback port."""
         fake = cls(**kwargs)
-        fake._served = ServedApp(fake.wsgi)
+        fake.serve()
         return fake
 
     @property
     def url(self) -> str:
         """The base URL to configure (WELLBEING_WECOM_BASE_URL)."""
-        assert self._served is not None
-        return self._served.url
-
-    def stop(self) -> None:
-        """Stop the server."""
-        if self._served is not None:
-            self._served.stop()
+        return self.base_url
 
     def expire_tokens(self) -> None:
         """Every token issued so far is expired: the next call with one answers 42001."""

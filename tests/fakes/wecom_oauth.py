@@ -15,37 +15,29 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.http import ServedApp
+from tests.fakes.http import LoopbackFake
 from tests.fakes.wecom import FakeWecom
 
 
 @dataclass
-class FakeWecomOAuth:
+class FakeWecomOAuth(LoopbackFake):
     """The authorize page of one corp; change `member` from a test."""
 
     api: FakeWecom
     member: str = ""
     requests: list[dict[str, str]] = field(default_factory=list)
-    _served: ServedApp | None = None
 
     @classmethod
     def start(cls, api: FakeWecom, **kwargs: Any) -> FakeWecomOAuth:
         """Serve on a free loopback port."""
         fake = cls(api, **kwargs)
-        fake._served = ServedApp(fake.wsgi)
+        fake.serve()
         return fake
 
     @property
     def url(self) -> str:
         """The authorize URL to configure (WELLBEING_WECOM_OAUTH_URL)."""
-        assert self._served is not None
-        return self._served.url + "/connect/oauth2/authorize"
-
-    def stop(self) -> None:
-        """Stop the server."""
-        if self._served is not None:
-            self._served.stop()
-            self._served = None
+        return self.base_url + "/connect/oauth2/authorize"
 
     def wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         """The WSGI entry point."""
