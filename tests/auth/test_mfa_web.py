@@ -105,7 +105,9 @@ def test_wrong_codes_are_throttled(
     for _ in range(5):
         assert _post_code(client, csrf, "/mfa", "123456").status_code == 401
     frozen_clock.advance(seconds=30)
-    assert _post_code(client, csrf, "/mfa", code_now(secret)).status_code == 429
+    throttled = _post_code(client, csrf, "/mfa", code_now(secret))
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) >= 1
 
 
 def test_pending_second_factor_allows_sign_out_and_officer_pages_only(
@@ -213,3 +215,16 @@ def test_the_pages_speak_chinese_by_default(
     page = client.get("/mfa/enrol").get_data(as_text=True)
     assert "设置登录第二步验证" in page
     assert "otpauth://" in page
+
+
+def test_wrong_enrolment_codes_are_throttled_with_a_wait_and_say_so(
+    mfa_app: Flask, make_user: Any, login: Any, csrf: Any, frozen_clock: Any
+) -> None:
+    client = mfa_app.test_client()
+    login(client, make_user("counsellor").username)
+    statuses = [_post_code(client, csrf, "/mfa/enrol", "000000").status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    throttled = _post_code(client, csrf, "/mfa/enrol", "000000")
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) >= 1
+    assert "尝试次数过多" in throttled.get_data(as_text=True)  # zh-CN, the default

@@ -54,10 +54,11 @@ def challenge_submit() -> ResponseReturnValue:
         mfa.verify(db(), user, request.form.get("code", ""), client_address(), throttle_policy())
     except NotEnrolled:
         return redirect(url_for("mfa.enrol", next=next_url))
-    except Throttled:
+    except Throttled as exc:
         db().commit()
         error = _("Too many attempts. Please wait a few minutes and try again.")
-        return render_template("mfa/challenge.html", next=next_url, error=error), 429
+        page = render_template("mfa/challenge.html", next=next_url, error=error)
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     except BadOtp:
         db().commit()  # the failure is counted and audited
         error = _("That code is not correct (or was already used). Try the next code.")
@@ -95,11 +96,15 @@ def enrol_submit() -> ResponseReturnValue:
         return redirect(url_for("mfa.challenge", next=next_url))
     except (BadOtp, Throttled) as exc:
         db().commit()
-        status = 429 if isinstance(exc, Throttled) else 401
         enrolment = mfa.start_enrolment(db(), user, _issuer())
-        error = _("That code is not correct. Check the clock of your phone and try again.")
+        if isinstance(exc, Throttled):
+            error = _("Too many attempts. Please wait a few minutes and try again.")
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
+        else:
+            error = _("That code is not correct. Check the clock of your phone and try again.")
+            status, headers = 401, {}
         page = render_template("mfa/enrol.html", enrolment=enrolment, next=next_url, error=error)
-        return page, status
+        return page, status, headers
     mfa.mark_done(g.web_session)
     db().commit()
     return render_template("mfa/recovery_codes.html", codes=codes, next=safe_next(next_url))
