@@ -121,6 +121,7 @@ def db_session(app: Flask, engine: Engine) -> Iterator[Session]:
     connection = engine.connect()
     outer = connection.begin()
     factory = app.extensions["wellbeing.db"].session_factory
+    unjoined = dict(factory.kw)  # restored afterwards: the app's own bind and join mode
     _join(app, connection)
     session = factory()
     try:
@@ -129,7 +130,8 @@ def db_session(app: Flask, engine: Engine) -> Iterator[Session]:
         session.close()
         outer.rollback()
         connection.close()
-        factory.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+        factory.kw.clear()
+        factory.kw.update(unjoined)
 
 
 @pytest.fixture
