@@ -40,7 +40,7 @@ from wellbeing.appointments.reading import read_appointment
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
 from wellbeing.faces.appointment_texts import appointment_json, error_message, slot_json
-from wellbeing.faces.context import db
+from wellbeing.faces.context import db, writes
 from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.org.models import Role
 from wellbeing.referrals.permissions import may_work
@@ -111,6 +111,7 @@ def list_appointments() -> ResponseReturnValue:
 
 @bp.get("/appointments/<appointment_id>")
 @roles(*USERS)
+@writes
 def get_appointment(appointment_id: str) -> ResponseReturnValue:
     """One appointment with its notes (the session note for the slot's counsellor only)."""
     user, appointment = caller(), _load(appointment_id)

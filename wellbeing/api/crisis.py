@@ -27,7 +27,7 @@ from wellbeing.api.referrals import load_referral, require_work
 from wellbeing.auth.access import roles
 from wellbeing.crisis import service
 from wellbeing.crisis.errors import CrisisError, InvalidInput
-from wellbeing.faces.context import db
+from wellbeing.faces.context import db, writes
 from wellbeing.faces.crisis_texts import error_message, plan_json
 from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.org.models import Role
@@ -67,6 +67,7 @@ def record_risk_assessment(referral_id: str) -> ResponseReturnValue:
 
 @bp.get("/referrals/<referral_id>/safety-plan")
 @roles(*STAFF)
+@writes
 def get_referral_safety_plan(referral_id: str) -> ResponseReturnValue:
     """The referral's officer's plan, both versions (audited)."""
     user, referral = caller(), load_referral(referral_id)

@@ -17,7 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles, signed_in
-from wellbeing.faces.context import db
+from wellbeing.faces.context import db, writes
 from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.library import (
@@ -62,6 +62,7 @@ def create_article() -> ResponseReturnValue:
 
 @bp.get("/articles/<article_id>")
 @signed_in
+@writes
 def get_article(article_id: str) -> ResponseReturnValue:
     """One article with its sanitised HTML; an officer's read is counted (no reader kept)."""
     user, article = caller(), _load(article_id)

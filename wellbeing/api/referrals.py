@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
-from wellbeing.faces.context import catalogue, db, review_policy, screening_policy
+from wellbeing.faces.context import catalogue, db, review_policy, screening_policy, writes
 from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import error_message
@@ -56,6 +56,7 @@ def list_referrals() -> ResponseReturnValue:
 
 @bp.get("/referrals/<referral_id>")
 @roles(*STAFF)
+@writes
 def get_referral(referral_id: str) -> ResponseReturnValue:
     """One referral with reasons, history, the submissions behind it and the trend (audited)."""
     user, referral = caller(), load_referral(referral_id)

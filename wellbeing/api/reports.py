@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from wellbeing.activity.report import activity_data
 from wellbeing.auth.access import roles
+from wellbeing.faces.context import writes
 from wellbeing.faces.reports.activity import activity_download
 from wellbeing.faces.reports.activity_request import (
     PeriodMissing,
@@ -69,6 +70,7 @@ def unit_trend_json(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>.pdf")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def unit_pdf(code: str) -> ResponseReturnValue:
     """The report of ``?wave=`` as PDF (audited)."""
     return download(report_user(), load_unit(code), "pdf")
@@ -76,6 +78,7 @@ def unit_pdf(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>.csv")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def unit_csv(code: str) -> ResponseReturnValue:
     """The report of ``?wave=`` as CSV (audited)."""
     return download(report_user(), load_unit(code), "csv")
@@ -91,6 +94,7 @@ def unit_activity_json(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>/activity.pdf")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def unit_activity_pdf(code: str) -> ResponseReturnValue:
     """The activity figure sheet as PDF (``?from=&to=``, default the newest period; audited)."""
     return _activity_file(code, "pdf")
@@ -98,6 +102,7 @@ def unit_activity_pdf(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>/activity.csv")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def unit_activity_csv(code: str) -> ResponseReturnValue:
     """The activity figures as CSV (``?from=&to=``, default the newest period; audited)."""
     return _activity_file(code, "csv")

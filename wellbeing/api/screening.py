@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
-from wellbeing.faces.context import catalogue, db, screening_policy
+from wellbeing.faces.context import catalogue, db, screening_policy, writes
 from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.screening_text import problem_messages, screening_error_message
@@ -56,6 +56,7 @@ def my_assignments() -> ResponseReturnValue:
 
 @bp.get("/me/submissions")
 @roles(Role.OFFICER)
+@writes
 def my_submissions() -> ResponseReturnValue:
     """The caller's own results, oldest first (answers are in the export)."""
     officer = caller()
@@ -66,6 +67,7 @@ def my_submissions() -> ResponseReturnValue:
 
 @bp.get("/me/submissions/<submission_id>")
 @roles(Role.OFFICER)
+@writes
 def my_submission(submission_id: str) -> ResponseReturnValue:
     """One of the caller's results, as the result page shows it: the score, whether to show
     crisis contacts now, and the stepped follow-ups it offered (another's does not exist)."""

@@ -125,6 +125,7 @@ class Settings:
     # "name number" entries separated by ";"; the station must verify them before going live
     crisis_hotlines: str = "全国心理援助热线 12356;希望24热线 400-161-9995"
     bench_baseline: bool = False  # bench/submit.py only: adds the raw-insert baseline endpoint
+    bench_immediate_reads: bool = False  # bench/reads.py only: reads take the write lock (old way)
 
     def __post_init__(self) -> None:
         if self.audit_retention_days < MIN_AUDIT_RETENTION_DAYS:
@@ -252,6 +253,7 @@ _ENV_NAMES: dict[str, str] = {
     "station_hours": "WELLBEING_STATION_HOURS",
     "crisis_hotlines": "WELLBEING_CRISIS_HOTLINES",
     "bench_baseline": "WELLBEING_BENCH_BASELINE",
+    "bench_immediate_reads": "WELLBEING_BENCH_IMMEDIATE_READS",
 }
 
 

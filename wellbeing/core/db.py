@@ -1,19 +1,40 @@
-"""Engine, sessions and the one declarative Base (SQLAlchemy 2 typed models)."""
+"""Engine, sessions and the one declarative Base (SQLAlchemy 2 typed models).
+
+Sessions write unless told they only read (`set_reading`). On SQLite a writing session's
+transactions begin IMMEDIATE (the write lock up front) and a reading one's begin DEFERRED, so
+under WAL reads never wait for a writer; on PostgreSQL both begin alike. A statement that writes
+in a reading transaction is caught (`WriteInReadTransaction` in tests, an error log otherwise).
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+logger = logging.getLogger("wellbeing.db")
+T = TypeVar("T")
+GuardMode = Literal["raise", "log"]
+BEGIN_OPTION = "wellbeing_sqlite_begin"  # connection execution option: "DEFERRED" or "IMMEDIATE"
+_READING = "wellbeing.reading"  # Session.info: the guard mode of a reading session
+_GUARD = "wellbeing.read_guard"  # Connection.info: set while a reading session holds it
+_GUARDED = "wellbeing.guarded"  # Session.info: (transaction, connection info) to clear at its end
+_READ_WORDS = frozenset(
+    {"SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW"}
+)
+_LOCKS = re.compile(r"\bFOR\s+(NO\s+KEY\s+)?UPDATE\b|\bFOR\s+(KEY\s+)?SHARE\b", re.IGNORECASE)
+_WRITING_CTE = re.compile(r"\)\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -71,8 +92,50 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front: a deferred transaction that read and then
         # writes after another writer committed fails at once with "database is locked"
-        # (the busy timeout cannot help it), so concurrent requests would fail instead of wait.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # (SQLITE_BUSY_SNAPSHOT under WAL; the busy timeout cannot help it), so concurrent
+        # requests would fail instead of wait. Hence only reading sessions begin DEFERRED:
+        # under WAL they read a snapshot and never wait for the writer.
+        mode = connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
+
+
+class WriteInReadTransaction(RuntimeError):
+    """A statement that writes ran in a reading session's transaction: on SQLite it began
+    DEFERRED and would fail with "database is locked" once another writer committed first."""
+
+
+def statement_writes(statement: str) -> bool:
+    """Whether SQL text writes or takes row locks (`… FOR UPDATE`, the PostgreSQL side of the
+    IMMEDIATE lock): what a reading transaction must not do."""
+    words = statement.lstrip().split(None, 1)
+    first = words[0].upper() if words else ""
+    if first == "WITH":
+        return bool(_WRITING_CTE.search(statement) or _LOCKS.search(statement))
+    if first == "SELECT":
+        return bool(_LOCKS.search(statement))
+    return first not in _READ_WORDS
+
+
+def _install_read_guard(engine: Engine) -> None:
+    """Check every statement on a connection a reading session holds; forget the mark when the
+    connection goes back to the pool (before anyone else can check it out)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        mode = conn.info.get(_GUARD)
+        if mode is None or not statement_writes(statement):
+            return
+        message = (
+            f"{statement.split(None, 1)[0]} in a transaction begun for reading only: a request "
+            "that writes on GET must say so (wellbeing.faces.context.writes)"
+        )
+        if mode == "raise":
+            raise WriteInReadTransaction(message)
+        logger.error(message)
+
+    @event.listens_for(engine, "checkin")
+    def _forget(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info.pop(_GUARD, None)
 
 
 def make_engine(url: str) -> Engine:
@@ -80,7 +143,81 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine)
+    _install_read_guard(engine)
     return engine
+
+
+def set_reading(session: Session, mode: GuardMode | None) -> None:
+    """From the session's next transaction on, read only (`mode`: what a write then does) or,
+    with None, write (the default). Refused inside a transaction: its BEGIN was already sent."""
+    if session.in_transaction():
+        raise RuntimeError(
+            "a session changes between reading and writing only between transactions"
+        )
+    if mode is None:
+        session.info.pop(_READING, None)
+    else:
+        session.info[_READING] = mode
+    begin = "IMMEDIATE" if mode is None else "DEFERRED"
+    session.execution_options = session.execution_options.union({BEGIN_OPTION: begin})
+
+
+def is_reading(session: Session) -> bool:
+    """Whether the session's transactions read only."""
+    return _READING in session.info
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """A block in a transaction of its own that may write, committed at its end (rolled back on
+    an error). A reading session first ends its read transaction (it wrote nothing), so the
+    block reads afresh under the write lock, and reads again afterwards."""
+    mode: GuardMode | None = session.info.get(_READING)
+    if mode is not None:
+        session.commit()
+        set_reading(session, None)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        if mode is not None:
+            set_reading(session, mode)
+
+
+def read_then_write(session: Session, work: Callable[[Session], T]) -> T:
+    """Run `work`, which mostly only reads but may change ORM objects (a sliding expiry's
+    touch), and commit what it changed. In a reading session its changes are not flushed but
+    dropped, and `work` runs again inside `writing`: it decides again on what it reads under
+    the write lock. (Core statements that write would trip the read guard: ORM changes only.)"""
+    if not is_reading(session):
+        result = work(session)
+        session.commit()
+        return result
+    with session.no_autoflush:
+        result = work(session)
+    if not (session.new or session.deleted or session.dirty):
+        return result
+    session.rollback()
+    with writing(session):
+        return work(session)
+
+
+def _mark_connection(session: Session, transaction: Any, connection: Any) -> None:
+    mode = session.info.get(_READING)
+    if mode is not None and _GUARDED not in session.info:
+        info = connection.info
+        info[_GUARD] = mode
+        session.info[_GUARDED] = (transaction, info)
+
+
+def _unmark_connection(session: Session, transaction: Any) -> None:
+    held = session.info.get(_GUARDED)
+    if held is not None and held[0] is transaction:
+        held[1].pop(_GUARD, None)
+        del session.info[_GUARDED]
 
 
 @dataclass
@@ -89,11 +226,23 @@ class Database:
 
     engine: Engine
     session_factory: sessionmaker[Session]
+    guard: GuardMode = "log"  # what a write in a reading session does ("raise" in tests)
+    defer_reads: bool = True  # False: reading sessions write-lock too (bench/reads.py's baseline)
 
     @classmethod
-    def for_engine(cls, engine: Engine) -> Database:
-        """Wrap an engine with a session factory."""
-        return cls(engine, sessionmaker(bind=engine, expire_on_commit=False))
+    def for_engine(cls, engine: Engine, guard: GuardMode = "log") -> Database:
+        """Wrap an engine with a session factory whose reading sessions are guarded."""
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        event.listen(factory, "after_begin", _mark_connection)
+        event.listen(factory, "after_transaction_end", _unmark_connection)
+        return cls(engine, factory, guard)
+
+    def request_session(self, reads_only: bool) -> Session:
+        """A new session for a request: reading when it only reads (and reads are deferred)."""
+        session = self.session_factory()
+        if reads_only and self.defer_reads:
+            set_reading(session, self.guard)
+        return session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

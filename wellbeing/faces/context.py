@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
 from wellbeing.auth import service as auth_service
@@ -15,6 +17,10 @@ from wellbeing.instruments import Catalogue
 from wellbeing.org.models import User
 from wellbeing.referrals.review import ReviewPolicy, review_policy_from
 from wellbeing.screening.policy import ScreeningPolicy
+
+F = TypeVar("F", bound=Callable[..., object])
+WRITES_ATTRIBUTE = "__writes_on_read__"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def settings() -> Settings:
@@ -53,11 +59,28 @@ def database() -> Database:
 
 
 def db() -> Session:
-    """The request's database session, opened on first use and closed at teardown."""
+    """The request's database session, opened on first use and closed at teardown. A GET, HEAD
+    or OPTIONS request's session only reads (on SQLite without the write lock) unless its view
+    is marked `writes`."""
     if "db_session" not in g:
-        g.db_session = database().session_factory()
+        g.db_session = database().request_session(reads_only=_reads_only())
     session: Session = g.db_session
     return session
+
+
+def writes(view: F) -> F:
+    """Mark a view that writes even on GET (an audit entry for what was shown, a read mark):
+    its transactions begin IMMEDIATE on SQLite like any POST's, so it never meets "database is
+    locked" after reading."""
+    setattr(view, WRITES_ATTRIBUTE, True)
+    return view
+
+
+def _reads_only() -> bool:
+    if not has_request_context() or request.method not in READ_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, WRITES_ATTRIBUTE, False)
 
 
 def current_user() -> User | None:

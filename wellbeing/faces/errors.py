@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from wellbeing.core.db import writing
 from wellbeing.crypto import CryptoError
 from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.faces.context import is_api_request
@@ -185,15 +186,15 @@ def _report_unreadable(app: Flask, exc: CryptoError) -> ResponseReturnValue:
     app.logger.error("unreadable sealed record in %s (%s)", exc.table, type(exc).__name__)
     try:
         db().rollback()
-        audit(
-            db(),
-            actor=current_user(),
-            action="crypto.record_unreadable",
-            target_type=(exc.table or "unknown")[:32],
-            target_id=exc.record_id or "unknown",
-            detail={"error": type(exc).__name__},
-        )
-        db().commit()
+        with writing(db()):  # a GET's session only reads: this entry gets a write transaction
+            audit(
+                db(),
+                actor=current_user(),
+                action="crypto.record_unreadable",
+                target_type=(exc.table or "unknown")[:32],
+                target_id=exc.record_id or "unknown",
+                detail={"error": type(exc).__name__},
+            )
     except Exception:  # the message to the user matters more than the audit entry
         app.logger.error("could not audit the unreadable record")
         db().rollback()

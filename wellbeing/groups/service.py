@@ -1,10 +1,11 @@
 """The only code that changes group sessions: create, sign up, withdraw, record attendance.
 
 Sign-ups are race-free on both databases: every change to a session's seats first locks the
-session row (SELECT … FOR UPDATE on PostgreSQL; on SQLite every transaction begins IMMEDIATE,
-see `wellbeing.core.db`, so there is one writer at a time). Under the lock the seats are counted
-and the next queue number taken from the row, so capacity is never exceeded and the waiting list
-keeps the order in which sign-ups committed. Each action records its audit entry (ids only).
+session row (SELECT … FOR UPDATE on PostgreSQL; on SQLite every writing transaction begins
+IMMEDIATE, see `wellbeing.core.db`, so there is one writer at a time). Under the lock the seats
+are counted and the next queue number taken from the row, so capacity is never exceeded and the
+waiting list keeps the order in which sign-ups committed. Each action records its audit entry
+(ids only).
 """
 
 from __future__ import annotations

@@ -13,7 +13,14 @@ from flask_babel import gettext as _
 from wellbeing.auth import mfa
 from wellbeing.auth.access import signed_in
 from wellbeing.auth.errors import BadOtp, NotEnrolled, Throttled
-from wellbeing.faces.context import client_address, current_user, db, settings, throttle_policy
+from wellbeing.faces.context import (
+    client_address,
+    current_user,
+    db,
+    settings,
+    throttle_policy,
+    writes,
+)
 from wellbeing.org.models import User
 from wellbeing.web.auth_views import safe_next
 from wellbeing.web.security import second_factor_pending
@@ -70,6 +77,7 @@ def challenge_submit() -> ResponseReturnValue:
 
 @bp.get("/enrol")
 @signed_in
+@writes
 def enrol() -> ResponseReturnValue:
     """Show a new key to add to an authenticator app, and ask for its first code."""
     user, next_url = _user(), request.args.get("next", "")

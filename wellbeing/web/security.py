@@ -12,6 +12,7 @@ from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import AccessRule, rule_of
 from wellbeing.auth.mfa import needs_second_factor
 from wellbeing.core.config import Settings
+from wellbeing.core.db import read_then_write
 from wellbeing.faces.context import db, is_api_request, session_policy, settings
 from wellbeing.faces.errors import ApiError
 from wellbeing.org.models import Role
@@ -38,8 +39,8 @@ def load_user() -> None:
         return
     raw_sid = session.get(SESSION_KEY)
     if isinstance(raw_sid, str):
-        found = auth_service.load_web_session(db(), raw_sid, session_policy())
-        db().commit()
+        policy = session_policy()  # the touch (now and then) is written; a plain read is not
+        found = read_then_write(db(), lambda s: auth_service.load_web_session(s, raw_sid, policy))
         if found is None:
             session.pop(SESSION_KEY, None)
         g.user = found.user if found else None

@@ -22,7 +22,14 @@ from wellbeing.auth.errors import Throttled
 from wellbeing.auth.sso import HTTP_TIMEOUT, OidcClient, OidcConfig, PendingSignIn, SsoError
 from wellbeing.auth.sso import new_pending as new_pending_sign_in
 from wellbeing.auth.sso_wecom import authorize_url, userid_for_code
-from wellbeing.faces.context import client_address, current_user, db, settings, throttle_policy
+from wellbeing.faces.context import (
+    client_address,
+    current_user,
+    db,
+    settings,
+    throttle_policy,
+    writes,
+)
 from wellbeing.faces.errors import STATUS_OF_CODE
 from wellbeing.notify.wecom import WecomClient
 from wellbeing.org.models import User
@@ -39,6 +46,7 @@ PENDING_KEY = "sso_pending"
 
 @bp.get("/sso")
 @public
+@writes
 def oidc_start() -> ResponseReturnValue:
     """Leave for the OpenID provider (authorization code flow with PKCE)."""
     if not oidc_sign_in_enabled():
@@ -57,6 +65,7 @@ def oidc_start() -> ResponseReturnValue:
 
 @bp.get("/sso/callback")
 @public
+@writes
 def oidc_callback() -> ResponseReturnValue:
     """Back from the OpenID provider: check state, redeem the code, verify the ID token."""
     if not oidc_sign_in_enabled():
@@ -79,6 +88,7 @@ def oidc_callback() -> ResponseReturnValue:
 
 @bp.get("/wecom")
 @public
+@writes
 def wecom_start() -> ResponseReturnValue:
     """Leave for 企业微信's web OAuth (silent inside the 企业微信 app)."""
     if not wecom_sign_in_enabled():
@@ -100,6 +110,7 @@ def wecom_start() -> ResponseReturnValue:
 
 @bp.get("/wecom/callback")
 @public
+@writes
 def wecom_callback() -> ResponseReturnValue:
     """Back from 企业微信: check state, ask who the code stands for, match their userid."""
     if not wecom_sign_in_enabled():

@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from wellbeing.auth.access import signed_in
-from wellbeing.faces.context import db
+from wellbeing.faces.context import db, writes
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.library import file_response
 from wellbeing.library import service
@@ -47,6 +47,7 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/<article_id>")
 @signed_in
+@writes
 def article(article_id: str) -> ResponseReturnValue:
     """One article (its sanitised HTML); an officer's read is counted with no reader kept."""
     user = reader()

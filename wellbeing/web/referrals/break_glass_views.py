@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
-from wellbeing.faces.context import catalogue, db
+from wellbeing.faces.context import catalogue, db, writes
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import error_message, time_left
 from wellbeing.org.models import Role
@@ -22,6 +22,7 @@ from wellbeing.web.referrals.blueprint import bp, current_staff
 
 @bp.get("/break-glass")
 @roles(Role.SUPERVISOR)
+@writes
 def break_glass_search() -> ResponseReturnValue:
     """?q= finds officers in scope; ?officer=<username> lists their submission ids and dates."""
     user = current_staff()
@@ -42,6 +43,7 @@ def break_glass_search() -> ResponseReturnValue:
 
 @bp.get("/break-glass/submissions/<submission_id>")
 @roles(Role.SUPERVISOR)
+@writes
 def break_glass_record(submission_id: str) -> ResponseReturnValue:
     """The record while the caller's access lasts (audited); otherwise the reason form."""
     user, submission = current_staff(), _submission_in_scope(submission_id)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from wellbeing.auth.access import roles
 from wellbeing.core.clock import utcnow
-from wellbeing.faces.context import catalogue, db, review_policy
+from wellbeing.faces.context import catalogue, db, review_policy, writes
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.referral_texts import time_left
 from wellbeing.org.models import Role
@@ -37,6 +37,7 @@ NOTE_MAX = 5000
 
 @bp.get("/<referral_id>")
 @roles(*STAFF)
+@writes
 def detail(referral_id: str) -> ResponseReturnValue:
     """The referral page; the view and every submission shown are written to the audit log."""
     user, referral = current_staff(), load_referral(referral_id)

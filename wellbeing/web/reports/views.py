@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from wellbeing.activity.measures import MEASURES
 from wellbeing.auth.access import roles
 from wellbeing.auth.policy import may_view_reports_for, report_scopes
+from wellbeing.faces.context import writes
 from wellbeing.faces.errors import ApiError
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.reports.activity import (
@@ -77,6 +78,7 @@ def unit(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>.pdf")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def unit_pdf(code: str) -> ResponseReturnValue:
     """The dashboard's figures as PDF (audited)."""
     return download(report_user(), load_unit(code), "pdf")
@@ -84,6 +86,7 @@ def unit_pdf(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>.csv")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def unit_csv(code: str) -> ResponseReturnValue:
     """The dashboard's figures as CSV (audited)."""
     return download(report_user(), load_unit(code), "csv")
@@ -131,6 +134,7 @@ def activity(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>/activity.pdf")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def activity_pdf(code: str) -> ResponseReturnValue:
     """The unit's activity figures as PDF, the sheet sent to the city bureau (audited)."""
     return _activity_file(code, "pdf")
@@ -138,6 +142,7 @@ def activity_pdf(code: str) -> ResponseReturnValue:
 
 @bp.get("/units/<code>/activity.csv")
 @roles(Role.LEADER, Role.SUPERVISOR)
+@writes
 def activity_csv(code: str) -> ResponseReturnValue:
     """The unit's activity figures as CSV (audited)."""
     return _activity_file(code, "csv")
