@@ -3,7 +3,7 @@
 Run from the repository root (a few minutes; `--quick` takes well under a minute):
 
     PYTHONPATH=. .venv/bin/python bench/crypto.py [--quick] [--payloads N] [--rounds N]
-                                                  [--records N]
+                                                  [--records N] [--database-url URL]
 
 The floor of sealing a ~1 KiB value on this stack is one `os.urandom` call for the data key and
 both nonces, a fresh `AESGCM` for the data key, one encryption with the value's associated data
@@ -15,6 +15,11 @@ timed in process CPU time (other work on a shared machine counts for neither); e
 the median over rounds of floor time / our time, so 0.8 means within 1.25x of the floor. The
 column rows add the JSON codec to both sides. The output ends with the lines
 `RATIO seal_floor <value>` and `RATIO open_floor <value>` (higher is better).
+
+With `--database-url postgresql+psycopg://…/<a bench database>` (its `bench_records` table is
+dropped and refilled) it also rotates that many records on PostgreSQL, `rotate_all` against a raw
+psycopg loop doing the same reads and batched writes (bench/rotation_pg.py), rounds alternated,
+and prints `RATIO rotate_floor <value>` (floor time / our time).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from rotation_pg import measure_pg_rotation  # bench/ is the script's folder
 from sqlalchemy import Engine, String, create_engine, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -394,6 +400,25 @@ def check_readable(factory: sessionmaker[Session], keyring: Keyring, records: in
         assert all(record.payload["answers"] for record in sample)
 
 
+def bench_pg_rotation(
+    url: str, records: int, rounds: int, naive: bool
+) -> list[tuple[str, float, float]]:
+    """(method, records/s, floor time / its time) of rotating `records` records on PostgreSQL."""
+    first = new_keyring()
+    set_active_keyring(first)
+    rows = measure_pg_rotation(url, Base.metadata, fill_database, first, records, rounds, naive)
+    set_active_keyring(None)
+    return rows
+
+
+def print_pg_rotation(rows: list[tuple[str, float, float]], records: int, rounds: int) -> None:
+    """The PostgreSQL rotation table."""
+    print(f"\nRotation on PostgreSQL, {records:,} records, {rounds} rounds alternated")
+    print(f"{'method':<46}{'records/s':>12}{'floor/this':>12}")
+    for name, rate, ratio in rows:
+        print(f"{name:<46}{rate:>12,.0f}{ratio:>12.2f}")
+
+
 def print_report(
     envelope: list[tuple[str, str, float, float, float]],
     rotation: list[tuple[str, float]],
@@ -424,9 +449,12 @@ def main() -> None:
     """Parse arguments, run both benchmarks and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="small sizes: well under a minute")
-    parser.add_argument("--records", type=int, help="records to rotate (100,000; quick 5,000)")
+    parser.add_argument(
+        "--records", type=int, help="records to rotate (100,000; quick 5,000, PostgreSQL 20,000)"
+    )
     parser.add_argument("--payloads", type=int, help="values per round (20,000; quick 5,000)")
     parser.add_argument("--rounds", type=int, help="alternated rounds (21; quick 9)")
+    parser.add_argument("--database-url", help="a PostgreSQL bench database: rotate_floor too")
     args = parser.parse_args()
     payloads = args.payloads or (5_000 if args.quick else 20_000)
     rounds = args.rounds or (9 if args.quick else 21)
@@ -435,6 +463,13 @@ def main() -> None:
     envelope = bench_envelope(payloads, rounds)
     rotation = bench_rotation(records, rotation_repeats)
     print_report(envelope, rotation, (payloads, rounds), (records, rotation_repeats))
+    if args.database_url:
+        pg_rounds = 3 if args.quick else 5
+        pg_records = args.records or (20_000 if args.quick else 100_000)  # past fixed costs
+        pg = bench_pg_rotation(args.database_url, pg_records, pg_rounds, naive=not args.quick)
+        print_pg_rotation(pg, pg_records, pg_rounds)
+        ours = next(ratio for name, _, ratio in pg if name.startswith("rotate_all"))
+        print(f"RATIO rotate_floor {ours:.3f}")
 
 
 if __name__ == "__main__":

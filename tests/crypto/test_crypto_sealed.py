@@ -18,7 +18,6 @@ from wellbeing.crypto import (
     KeyringError,
     TamperedError,
     new_keyring,
-    rewrap,
 )
 from wellbeing.sealing import columns as sealed
 from wellbeing.sealing import rotation
@@ -28,6 +27,7 @@ from wellbeing.sealing.columns import (
     sealed_column,
     set_active_keyring,
 )
+from wellbeing.sealing.rewrapping import Rewrapper
 from wellbeing.sealing.rotation import UNREADABLE, count_by_kek, kek_in_use, retire_kek, rotate_all
 
 
@@ -274,18 +274,19 @@ def test_crash_inside_a_batch_rolls_that_batch_back(
     rotated = promote_new(keyring)
     done: list[int] = []
 
-    def failing_rewrap(ring: Keyring, blob: bytes) -> bytes:
-        if len(done) == 150:
-            raise MemoryError("injected")
-        done.append(1)
-        return rewrap(ring, blob)
+    class FailingRewrapper(Rewrapper):
+        def __call__(self, blob: bytes) -> bytes | None:
+            if len(done) == 150:
+                raise MemoryError("injected")
+            done.append(1)
+            return super().__call__(blob)
 
-    monkeypatch.setattr(rotation, "rewrap", failing_rewrap)
+    monkeypatch.setattr(rotation, "Rewrapper", FailingRewrapper)
     with pytest.raises(MemoryError):
         rotate_all(factory, rotated, Base.metadata, batch_size=100)
     with factory() as session:
         assert count_by_kek(session, Base.metadata)[rotated.primary_id] == 100  # batch 2 undone
-    monkeypatch.setattr(rotation, "rewrap", rewrap)
+    monkeypatch.setattr(rotation, "Rewrapper", Rewrapper)
     assert rotate_all(factory, rotated, Base.metadata, batch_size=100).complete
     with factory() as session:
         assert count_by_kek(session, Base.metadata) == {rotated.primary_id: 334}

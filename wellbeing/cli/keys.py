@@ -18,7 +18,6 @@ from wellbeing.crypto import (
     KeyInUseError,
     KeyProvider,
     Keyring,
-    RotationReport,
     select_provider,
 )
 from wellbeing.sealing.holders import (
@@ -26,6 +25,7 @@ from wellbeing.sealing.holders import (
     live_holders,
     record_keyring_change,
 )
+from wellbeing.sealing.progress import ProgressLine
 from wellbeing.sealing.rotation import UNREADABLE, count_by_kek, retire_kek, rotate_all
 
 FOLLOW_HINT = (
@@ -127,23 +127,30 @@ def keys_promote(kek_id: str) -> None:
 
 @keys.command("rotate")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 100_000))
-def keys_rotate(batch_size: int) -> None:
-    """Re-wrap every data key under the primary key, online, in batches; safe to re-run."""
+@click.option(
+    "--max-rate",
+    type=click.FloatRange(min=1),
+    help="At most this many records a second, so a live service keeps its latency.",
+)
+def keys_rotate(batch_size: int, max_rate: float | None) -> None:
+    """Re-wrap every data key under the primary key, online, in batches; safe to re-run, also
+    after being killed (it goes on from the records not yet re-wrapped)."""
     try:
         ring = _provider().load()
     except CryptoError as exc:
         _fail(exc)
         return
     database = open_database()
-    with click.progressbar(length=1, label="re-wrapping", file=sys.stderr) as bar:
-
-        def show(report: RotationReport) -> None:
-            bar.length = max(report.total, 1)
-            bar.update(report.scanned - bar.pos)
-
-        report = rotate_all(
-            database.session_factory, ring, Base.metadata, batch_size=batch_size, progress=show
-        )
+    line = ProgressLine(sys.stderr)
+    report = rotate_all(
+        database.session_factory,
+        ring,
+        Base.metadata,
+        batch_size=batch_size,
+        progress=line.update,
+        max_rate=max_rate,
+    )
+    line.finish(report)
     database.engine.dispose()
     _audit("keys.rotated", ring.primary_id, rewrapped=report.rewrapped, failed=report.failed)
     click.echo(

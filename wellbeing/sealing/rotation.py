@@ -1,7 +1,9 @@
 """The database side of key rotation: count, re-wrap and retire KEKs across every sealed column.
 
 `wellbeing.crypto` is pure (no database); this walks the registered sealed columns with keyset
-pagination, one transaction per batch, so a crashed run can simply be started again.
+pagination, one transaction per batch, so a crashed run can simply be started again. How a batch
+is read and written on each database is in `batches.py`; the progress line and pacing in
+`progress.py`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, MetaData, bindparam, func, select, true, update
+from sqlalchemy import Column, LargeBinary, MetaData, func, select
 from sqlalchemy.orm import Session
 
 from wellbeing.crypto import (
@@ -18,11 +20,13 @@ from wellbeing.crypto import (
     Keyring,
     RotationFailure,
     RotationReport,
-    needs_rewrap,
     parse_header,
-    rewrap,
 )
+from wellbeing.crypto.envelope import keyring_state
+from wellbeing.sealing.batches import BatchStore, store_for
 from wellbeing.sealing.columns import SealedColumnInfo, registered_columns
+from wellbeing.sealing.progress import Pacer
+from wellbeing.sealing.rewrapping import Rewrapper
 
 UNREADABLE = "(unreadable header)"
 # Version byte, id length byte and the longest id a header can hold.
@@ -59,85 +63,83 @@ def rotate_all(
     *,
     batch_size: int = 500,
     progress: Callable[[RotationReport], None] | None = None,
+    max_rate: float | None = None,
 ) -> RotationReport:
     """Re-wrap every data key not under the primary KEK, one transaction per batch.
 
-    Online and resumable: rows are walked by id, each batch commits on its own, and rows already
-    under the primary are skipped, so a crashed run can simply be started again. `metadata`
-    (the declarative Base's) chooses which registered sealed columns to walk.
+    Online and resumable: each batch commits on its own and only values not yet under the
+    primary are read (the database compares their headers), so a run stopped at any point, even
+    by SIGKILL, is finished by running it again. `metadata` (the declarative Base's) chooses
+    which registered sealed columns to walk; `max_rate` (values/s) paces the batches so a live
+    service keeps its latency.
     """
     infos = registered_columns(metadata)
+    header = keyring_state(keyring).primary.header
     report = RotationReport(target_kek_id=keyring.primary_id)
     with session_factory() as session:
-        report.total = sum(_count_sealed(session, info) for info in infos)
-    for info in infos:
-        after: Any = None  # the last primary key done; keyset pagination, never OFFSET
-        while True:
-            with session_factory() as session, session.begin():
-                after = _rotate_batch(session, info, keyring, after, batch_size, report)
-            if after is None:
-                break
-            if progress is not None:
-                progress(report)
+        stores = [store_for(session, info) for info in infos]
+        for info in infos:
+            total, pending = _count_sealed(session, info, header)
+            report.total += total
+            report.already_current += total - pending
+    report.scanned = report.already_current
+    pace = Pacer(max_rate)
+    with session_factory() as session:  # one connection, one transaction per batch
+        for store in stores:
+            rewrap = Rewrapper(keyring, fronts_only=store.fronts_only)
+            after: Any = None  # the last primary key done; keyset pagination, never OFFSET
+            while True:
+                with session.begin():
+                    after, done = _rotate_batch(session, store, rewrap, after, batch_size, report)
+                if after is None:
+                    break
+                if progress is not None:
+                    progress(report)
+                pace.wait(done)
     return report
 
 
 def _rotate_batch(
     session: Session,
-    info: SealedColumnInfo,
-    keyring: Keyring,
+    store: BatchStore,
+    rewrap: Rewrapper,
     after: Any,
     size: int,
     report: RotationReport,
-) -> Any:
-    key, blob = _key_and_blob(info)
-    query = select(key, blob).where(blob.is_not(None), key > after if after is not None else true())
-    rows = session.execute(query.order_by(key).limit(size)).all()
-    changes = []
+) -> tuple[Any, int]:
+    """Rotate the next batch after id `after`; return the last id read (None when the column
+    is done) and how many values were read."""
+    info = store.info
+    rows = store.pending(session, after, size, rewrap.header)
+    ids, olds, news = [], [], []
     for record_id, old in rows:
-        report.scanned += 1
-        new = _rewrap_or_record(info, keyring, str(record_id), bytes(old), report)
-        if new is not None:
-            changes.append({"b_id": record_id, "b_old": old, "b_new": new})
-    if changes:
-        _apply(session, info, changes, report)
-    return rows[-1][0] if rows else None
+        try:
+            new = rewrap(old)
+        except CryptoError as error:
+            failure = RotationFailure(info.table.name, info.column, str(record_id), str(error))
+            report.failures.append(failure)
+            continue
+        if new is None:
+            report.already_current += 1  # re-wrapped by the app since the count
+        else:
+            ids.append(record_id)
+            olds.append(old)
+            news.append(new)
+    report.scanned += len(rows)
+    if ids:
+        updated = store.write(session, ids, olds, news)
+        report.rewrapped += updated
+        report.skipped_changed += len(ids) - updated
+    return (rows[-1][0] if rows else None), len(rows)
 
 
-def _rewrap_or_record(
-    info: SealedColumnInfo, keyring: Keyring, record_id: str, blob: bytes, report: RotationReport
-) -> bytes | None:
-    try:
-        if not needs_rewrap(blob, keyring):
-            report.already_current += 1
-            return None
-        return rewrap(keyring, blob)
-    except CryptoError as error:
-        report.failures.append(RotationFailure(info.table.name, info.column, record_id, str(error)))
-        return None
-
-
-def _apply(
-    session: Session, info: SealedColumnInfo, changes: list[dict[str, Any]], report: RotationReport
-) -> None:
-    key, blob = _key_and_blob(info)
-    # Matching the old blob too means a row rewritten concurrently by the app is left alone.
-    statement = (
-        update(info.table)
-        .where(key == bindparam("b_id"), blob == bindparam("b_old"))
-        .values({info.column: bindparam("b_new")})
-    )
-    result = session.connection().execute(statement, changes)
-    updated = result.rowcount if result.rowcount >= 0 else len(changes)
-    report.rewrapped += updated
-    report.skipped_changed += len(changes) - updated
-
-
-def _count_sealed(session: Session, info: SealedColumnInfo) -> int:
+def _count_sealed(session: Session, info: SealedColumnInfo, header: bytes) -> tuple[int, int]:
+    """How many values the column holds, and how many of them are not under `header`."""
     _, blob = _key_and_blob(info)
-    return (
-        session.scalar(select(func.count()).select_from(info.table).where(blob.is_not(None))) or 0
-    )
+    other = func.substr(blob, 1, len(header), type_=LargeBinary) != header
+    query = select(func.count(), func.count().filter(other)).where(blob.is_not(None))
+    total, pending = session.execute(query.select_from(info.table)).one()
+    return total, pending
 
 
 def _iter_prefixes(session: Session, metadata: MetaData) -> Iterator[bytes]:
