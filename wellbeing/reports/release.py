@@ -27,7 +27,7 @@ group's size, including the officers attached directly to a parent unit.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,18 +69,44 @@ class Computed:
 
 
 def stored_tables(
-    session: Session, wave_id: int, definitions: Sequence[Definition], k: int, epsilon: float | None
+    session: Session,
+    wave_id: int,
+    definitions: Sequence[Definition],
+    k: int,
+    epsilon: float | None,
+    units: Container[str] | None = None,
 ) -> dict[str, ProtectedTable]:
-    """The stored release of a closed wave for each instrument that has one (reads only)."""
+    """The stored release of a closed wave for each instrument that has one (reads only);
+    with ``units``, each table holds those units' rows only (what a page of a scope shows)."""
+    return stored_tables_of_waves(session, [wave_id], definitions, k, epsilon, units).get(
+        wave_id, {}
+    )
+
+
+def stored_tables_of_waves(
+    session: Session,
+    wave_ids: Collection[int],
+    definitions: Sequence[Definition],
+    k: int,
+    epsilon: float | None,
+    units: Container[str] | None = None,
+) -> dict[int, dict[str, ProtectedTable]]:
+    """`stored_tables` of several waves in one query (a trend), by wave id; a wave with no
+    release yet is absent."""
     kind = EXACT if epsilon is None else NOISY
-    query = select(Release.instrument_id, Release.cells).where(
-        Release.wave_id == wave_id,
+    query = select(Release.wave_id, Release.instrument_id, Release.cells).where(
+        Release.wave_id.in_(list(wave_ids)),
         Release.k == k,
         Release.kind == kind,
         Release.instrument_id.in_([d.id for d in definitions]),
     )
-    found = {instrument: decode_table(cells) for instrument, cells in session.execute(query)}
-    return {d.id: found[d.id] for d in definitions if d.id in found}
+    found: dict[int, dict[str, ProtectedTable]] = {}
+    for wave_id, instrument, cells in session.execute(query):
+        found.setdefault(wave_id, {})[instrument] = decode_table(cells, units)
+    order = [d.id for d in definitions]
+    return {
+        wave_id: {i: tables[i] for i in order if i in tables} for wave_id, tables in found.items()
+    }
 
 
 def released_instruments(session: Session, wave_id: int, k: int, epsilon: float | None) -> set[str]:
@@ -247,8 +273,10 @@ def _encode_row(row: ReportRow) -> dict[str, Any]:
     }
 
 
-def decode_table(data: Mapping[str, Any]) -> ProtectedTable:
-    """The inverse of encode_table."""
+def decode_table(data: Mapping[str, Any], units: Container[str] | None = None) -> ProtectedTable:
+    """The inverse of encode_table; with ``units``, only those units' rows (in stored order):
+    a station's page or a unit's trend decodes its own rows, not the bureau's. Equal counts
+    share one `Cell`."""
     cells: dict[int, Cell] = {}
 
     def cell(value: int | None) -> Cell:
@@ -269,6 +297,7 @@ def decode_table(data: Mapping[str, Any]) -> ProtectedTable:
                 mean=HIDDEN_MEAN if row["mean"] is None else Mean(row["mean"]),
             )
             for row in found
+            if units is None or row["unit"] in units
         )
 
     return ProtectedTable(

@@ -19,7 +19,7 @@ from wellbeing.instruments import Catalogue, Definition
 from wellbeing.instruments.model import Text
 from wellbeing.reports.aggregate import UnitNode, load_units, subtree_participation
 from wellbeing.reports.disclosure import ProtectedTable, ReportRow
-from wellbeing.reports.release import release_epsilon, stored_tables
+from wellbeing.reports.release import release_epsilon, stored_tables, stored_tables_of_waves
 from wellbeing.reports.tree import build_tree
 from wellbeing.reports.waves import Participation, WaveInfo
 
@@ -120,15 +120,17 @@ def build_unit_report(
     """The protected report of a unit (and its subtree) for one wave, from stored releases;
     ``participation`` is the wave's, per unit (its own officers)."""
     units = load_units(session)
+    scope = _subtree(units, unit_code)
     definitions = report_definitions(catalogue, wave)
     tables: dict[str, ProtectedTable] = {}
-    if wave.closed:
-        tables = stored_tables(session, wave.id, definitions, k, epsilon)
+    if wave.closed:  # only the scope's rows are decoded: a station's page reads no bureau rows
+        codes = {node.code for node, _depth in scope}
+        tables = stored_tables(session, wave.id, definitions, k, epsilon, codes)
     subtrees = subtree_participation(units, participation)
     by_unit = _rows_by_unit(tables)
     split = _category_rows_by_unit(tables)
     lines = []
-    for node, depth in _subtree(units, unit_code):
+    for node, depth in scope:
         results = {i: rows[node.code] for i, rows in by_unit.items() if node.code in rows}
         invited, responded = shown_participation(subtrees[node.code], results.values(), k)
         categories = {
@@ -173,11 +175,14 @@ def build_trend(
     ``participation`` per wave id, for each closed wave of ``waves``."""
     units = load_units(session)
     unit = next(node for node, _depth in _subtree(units, unit_code))
+    shown = [w for w in waves if w.closed and definition.id in w.instruments]
+    # every wave's release in one query, the unit's own row alone decoded
+    released = stored_tables_of_waves(
+        session, [w.id for w in shown], [definition], k, epsilon, {unit_code}
+    )
     points = []
-    for wave in sorted((w for w in waves if w.closed), key=lambda w: (w.opens_at, w.id)):
-        if definition.id not in wave.instruments:
-            continue
-        table = stored_tables(session, wave.id, [definition], k, epsilon).get(definition.id)
+    for wave in sorted(shown, key=lambda w: (w.opens_at, w.id)):
+        table = released.get(wave.id, {}).get(definition.id)
         if table is None:
             continue  # not released yet
         row = next((row for row in table.rows if row.unit == unit_code), None)
