@@ -20,20 +20,13 @@ from wellbeing.sealing.columns import live_keyring, set_active_keyring
 
 
 def create_demo_history(session: Session) -> bool:
-    """Demo waves and submissions, sealed with the instance's keyring, and the releases of the
-    closed waves (what the release job would store within minutes of a wave closing)."""
-    from wellbeing.demo.screening import create_demo_screenings
-    from wellbeing.releases.publish import publish_closed_wave, waves_to_release
+    """The demo's waves, submissions and casework, sealed with the instance's keyring, and the
+    releases of its closed waves (`wellbeing.demo.history`)."""
+    from wellbeing.demo.history import create_demo_history as create
 
     settings = load_settings()
     set_active_keyring(select_provider(settings.effective_keyring_path).load())
-    policy = load_policy(settings)
-    created = create_demo_screenings(session, policy, utcnow())
-    k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
-    for wave_id in waves_to_release(session, policy.catalogue, k, epsilon):
-        split = settings.report_staff_split
-        publish_closed_wave(session, policy.catalogue, wave_id, k, epsilon, staff_split=split)
-    return created
+    return create(session, settings, load_policy(settings), utcnow())
 
 
 def release_demo_activity(session: Session) -> int:
@@ -61,10 +54,12 @@ def demo(then_serve: bool, host: str, port: int) -> None:
     database = open_database()
     with database.transaction() as session:
         logins = create_demo_organisation(session)
-    click.echo("demo screening history: three quarterly waves through the real pipeline …")
+    click.echo("demo history: three quarterly waves and the casework they caused, up to now …")
     with database.transaction() as session:
         created = create_demo_history(session)
-    click.echo("  created" if created else "  already present")
+    click.echo(
+        "  created" if created else "  already present (its dates are those of its first run)"
+    )
     click.echo("demo station services: counselling slots, group sessions, library …")
     with database.transaction() as session:
         created = create_demo_services(session, utcnow())

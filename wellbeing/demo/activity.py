@@ -2,11 +2,11 @@
 
 For each of the last four full months (from the start of the quarter the first of them is in,
 so that quarter is released too): counselling sessions attended (several in most teams, a
-few missed), one or two group sessions with their attendance, a few self-referrals contacted and
-closed with an outcome, and article reads per team — written as the services leave their rows
-once the work is done. The demo screening's referrals are left as they are (the queue shows
-them). Drawn from a seeded generator; idempotent: nothing is added once the counsellors have a
-session in those months.
+few missed), one or two group sessions with their attendance, and article reads per team —
+written as the services leave their rows once the work is done. The referrals the report counts
+are the demo history's (`screening`, `casework`), worked through the referral services. Drawn
+from a seeded generator; idempotent: nothing is added once the counsellors have a session in
+those months.
 """
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ from wellbeing.appointments.models import Appointment, Mode, Slot, SlotStatus, S
 from wellbeing.groups.models import GroupAttendance, GroupSession
 from wellbeing.library.models import Article, ArticleReadCount, ArticleStatus
 from wellbeing.org.models import Role, Unit, User
-from wellbeing.referrals.models import Outcome, Referral, ReferralEvent, queue_rank
-from wellbeing.referrals.models import Status as ReferralStatus
-from wellbeing.rules import Priority
 
 MONTHS = 4
 COUNSELLORS = ("counsellor1", "counsellor2")
@@ -33,19 +30,6 @@ GROUPS = (
     ("睡眠与倒班", "Sleep and shift work", "sleep", "ST1"),
     ("情绪调节工作坊", "Handling strong feelings: a workshop", "emotions", "ST2"),
 )
-OUTCOMES = (
-    Outcome.SUPPORT_PROVIDED,
-    Outcome.SUPPORT_PROVIDED,
-    Outcome.SUPPORT_PROVIDED,
-    Outcome.REFERRED_EXTERNAL,
-    Outcome.DECLINED,
-    Outcome.NO_ACTION_NEEDED,
-)
-SELF_REFERRAL = {
-    "source": "self",
-    "zh": "本人申请与咨询师交谈",
-    "en": "The officer asked to talk to a counsellor",
-}
 
 
 def create_demo_activity(session: Session, now: datetime) -> bool:
@@ -72,11 +56,9 @@ def create_demo_activity(session: Session, now: datetime) -> bool:
             .order_by(Article.slug, Article.id)  # ids are random: the slugs keep it seeded
         )
     )
-    busy = _officers_with_open_referrals(session)
     for number, month in enumerate(months):
         _counselling(session, rng, counsellors, teams, month)
         _groups(session, rng, counsellors[0], teams, month, number)
-        _referrals(session, rng, counsellors, teams, month, busy)
         _reads(session, rng, articles, teams, month)
     session.flush()
     return True
@@ -102,11 +84,6 @@ def _teams(session: Session) -> dict[int, list[User]]:
     for officer in officers:
         teams.setdefault(officer.unit_id, []).append(officer)
     return teams
-
-
-def _officers_with_open_referrals(session: Session) -> set[int]:
-    query = select(Referral.officer_id).where(Referral.status != ReferralStatus.CLOSED.value)
-    return set(session.scalars(query))
 
 
 def _workday(rng: random.Random, month: datetime, hour: int) -> datetime:
@@ -198,60 +175,6 @@ def _groups(
         session.flush()
         for officer in rng.sample(everyone, min(len(everyone), rng.randint(8, 14))):
             session.add(GroupAttendance(session_id=group.id, user_id=officer.id))
-
-
-def _referrals(
-    session: Session,
-    rng: random.Random,
-    counsellors: list[User],
-    teams: dict[int, list[User]],
-    month: datetime,
-    busy: set[int],
-) -> None:
-    """Three to five self-referrals, claimed, contacted within hours and closed in the month."""
-    free = [o for members in teams.values() for o in members if o.id not in busy]
-    for officer in rng.sample(free, min(len(free), rng.randint(3, 5))):
-        opened = month + timedelta(days=rng.randint(0, 15), hours=rng.randint(0, 10))
-        counsellor = rng.choice(counsellors)
-        contacted = opened + timedelta(hours=rng.uniform(1, 30))
-        closed = contacted + timedelta(days=rng.randint(3, 10))
-        outcome = rng.choice(OUTCOMES)
-        referral = Referral(
-            officer_id=officer.id,
-            unit_id=officer.unit_id,
-            priority=Priority.ROUTINE.value,
-            priority_rank=queue_rank(Priority.ROUTINE),
-            status=ReferralStatus.CLOSED.value,
-            crisis=False,
-            opened_at=opened,
-            claim_deadline=opened + timedelta(days=14),
-            claimed_by=counsellor.id,
-            claimed_at=opened + timedelta(minutes=40),
-            closed_at=closed,
-            outcome=outcome.value,
-            reasons=[
-                {**SELF_REFERRAL, "at": opened.isoformat(), "submission_id": None, "message": None}
-            ],
-        )
-        session.add(referral)
-        session.flush()
-        events = (
-            (opened, None, "opened", {"priority": Priority.ROUTINE.value}),
-            (opened + timedelta(minutes=40), counsellor, "claimed", None),
-            (contacted, counsellor, "contact_attempt", {"reached": True, "note": "已电话联系"}),
-            (closed, counsellor, "closed", {"outcome": outcome.value, "note": "已结案"}),
-        )
-        for at, actor, kind, detail in events:
-            session.add(
-                ReferralEvent(
-                    referral_id=referral.id,
-                    officer_id=officer.id,
-                    at=at,
-                    actor_id=actor.id if actor else None,
-                    kind=kind,
-                    detail=detail,
-                )
-            )
 
 
 def _reads(
