@@ -39,15 +39,7 @@ class Timeline:
     def run(self, session: Session) -> None:
         """Run every step in time order, each under the service clock at its moment; the
         clock in force before (the real one, or a test's) is back afterwards."""
-        outer = clock._now  # the time source itself: `utcnow` would read the replaced one
-        try:
-            while self._queue:
-                moment, _added, step = heapq.heappop(self._queue)
-                clock.set_clock(_fixed(moment))
+        while self._queue:
+            moment, _added, step = heapq.heappop(self._queue)
+            with clock.held_at(moment):
                 step(session, moment)
-        finally:
-            clock.set_clock(outer)
-
-
-def _fixed(moment: datetime) -> Callable[[], datetime]:
-    return lambda: moment
