@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from wellbeing.audit.models import AuditEntry
 from wellbeing.screening.consent import give_consent
@@ -56,3 +56,16 @@ def test_a_moved_ciphertext_is_reported_and_audited(
         intact: False,
         broken: True,
     }
+    # the listing is a reading request: it audits the broken record in a write of its own
+    entries = db_session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "crypto.record_unreadable")
+    ).all()
+    assert [(e.target_type, e.target_id) for e in entries] == [("submissions", broken)] * 2
+    one = client.get(f"/api/v1/me/submissions/{broken}", headers=headers).get_json()
+    assert one["unreadable"] is True
+    assert (
+        db_session.scalar(
+            select(func.count()).where(AuditEntry.action == "crypto.record_unreadable")
+        )
+        == 3
+    )

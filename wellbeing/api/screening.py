@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from wellbeing.api.common import caller, json_body
 from wellbeing.auth.access import roles
-from wellbeing.faces.context import catalogue, db, screening_policy, writes
+from wellbeing.faces.context import catalogue, db, screening_policy
 from wellbeing.faces.errors import ApiError, status_of
 from wellbeing.faces.i18n import current_language
 from wellbeing.faces.screening_text import problem_messages, screening_error_message
@@ -56,18 +56,15 @@ def my_assignments() -> ResponseReturnValue:
 
 @bp.get("/me/submissions")
 @roles(Role.OFFICER)
-@writes
 def my_submissions() -> ResponseReturnValue:
     """The caller's own results, oldest first (answers are in the export)."""
     officer = caller()
     rows = service.readable_views(db(), officer, service.own_submissions(db(), officer))
-    db().commit()  # audit entries for any record that could not be opened
     return jsonify([{k: v for k, v in row.items() if k != "answers"} for row in rows])
 
 
 @bp.get("/me/submissions/<submission_id>")
 @roles(Role.OFFICER)
-@writes
 def my_submission(submission_id: str) -> ResponseReturnValue:
     """One of the caller's results, as the result page shows it: the score, whether to show
     crisis contacts now, and the stepped follow-ups it offered (another's does not exist)."""
@@ -76,7 +73,6 @@ def my_submission(submission_id: str) -> ResponseReturnValue:
     if submission is None or not may_see_result(officer, submission):
         raise ApiError(404, "not_found", _("This page or record does not exist."))
     [view] = service.readable_views(db(), officer, [submission])
-    db().commit()  # the audit entry when the record could not be opened
     body = {k: v for k, v in view.items() if k != "answers"}
     if body.get("unreadable"):
         return jsonify({**body, "crisis": None, "follow_up": []})

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from wellbeing.audit.service import appended_last
 from wellbeing.audit.service import record as audit
 from wellbeing.core.clock import utcnow
+from wellbeing.core.db import writing
 from wellbeing.crypto.errors import UNREADABLE_ERRORS
 from wellbeing.instruments import (
     AnswerError,
@@ -272,20 +273,14 @@ def readable_views(
     session: Session, officer: User, submissions: list[Submission]
 ) -> list[dict[str, Any]]:
     """Each submission as its officer sees it; one that cannot be opened is listed as such
-    (and audited) so the officer's other records keep working."""
-    views = []
+    (and audited, in a write transaction of its own and committed, so a reading request takes
+    the write lock only then) and the officer's other records keep working."""
+    views, unreadable = [], []
     for submission in submissions:
         try:
             views.append(submission_view(submission))
         except UNREADABLE_ERRORS as exc:
-            audit(
-                session,
-                actor=officer,
-                action="crypto.record_unreadable",
-                target_type=exc.table or "submissions",
-                target_id=exc.record_id or submission.id,
-                detail={"error": type(exc).__name__},
-            )
+            unreadable.append((submission, exc))
             views.append(
                 {
                     "id": submission.id,
@@ -298,6 +293,17 @@ def readable_views(
                     "unreadable": True,
                 }
             )
+    if unreadable:
+        with writing(session):
+            for submission, error in unreadable:
+                audit(
+                    session,
+                    actor=officer,
+                    action="crypto.record_unreadable",
+                    target_type=error.table or "submissions",
+                    target_id=error.record_id or submission.id,
+                    detail={"error": type(error).__name__},
+                )
     return views
 
 
