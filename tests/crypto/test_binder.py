@@ -159,6 +159,27 @@ def test_a_new_keyring_is_used_at_once() -> None:
         binder.open(ring, second, "r", None)
 
 
+@pytest.mark.parametrize(
+    "record_id",
+    [RECORD, "é" * 16, RECORD[:31], RECORD + "0"],
+    ids=["usual-length", "usual-bytes-non-ascii", "shorter", "longer"],
+)
+def test_ids_of_every_length_and_many_owners_keep_the_bindings_bytes(record_id: str) -> None:
+    """The per-owner frames serve ids of `ID_BYTES` bytes; other lengths and owners past the
+    frame cache's size go the long way, with the same associated data."""
+    binder = Binder("submission.payload", "submissions", "payload")
+    for number in range(4200):  # past the cache's size, so it starts again on the way
+        owner = None if number == 0 else f"officer-{number}"
+        assert binder.aad(record_id, owner) == _payload_aad(1, binder.binding(record_id, owner))
+    sealed = seal(KEYRING, b"answers", binder.binding(record_id, "officer-1"))
+    assert binder.open(KEYRING, sealed, record_id, "officer-1") == b"answers"
+    assert binder.open(KEYRING, binder.seal(KEYRING, b"x", record_id, None), record_id, None) == (
+        b"x"
+    )
+    with pytest.raises(TamperedError, match="copied from another"):
+        binder.open(KEYRING, sealed, record_id, "officer-2")
+
+
 def test_binder_checks_its_fixed_fields() -> None:
     with pytest.raises(ValueError, match="column"):
         Binder("p", "t", "")
