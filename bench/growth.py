@@ -54,7 +54,7 @@ from rotation_pg import measure_pg_rotation
 from wellbeing.api.bench import baseline_table
 from wellbeing.core.db import make_engine, new_id
 from wellbeing.core.migrate import upgrade_to_head
-from wellbeing.crypto import FileKeyProvider, new_keyring
+from wellbeing.crypto import new_keyring
 from wellbeing.facts.models import Fact
 from wellbeing.instruments import load_catalogue, questionnaire_dirs
 from wellbeing.org.models import Unit, User
@@ -198,10 +198,7 @@ def submit_series(server: str | None, sizes: list[int], args: argparse.Namespace
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="wb-growth-") as folder_name:
         folder = Path(folder_name)
-        instance = folder / "instance"
-        ring = new_keyring()
-        FileKeyProvider(instance / "keyring.json").create(ring)
-        set_active_keyring(ring)
+        instance = loadgen.served_instance(folder)
         with submit_bench.scratch_database(server, folder) as url:
             engine = make_engine(url)
             place = prior_place(engine)

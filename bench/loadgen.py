@@ -27,10 +27,12 @@ from sqlalchemy.orm import Session
 from wellbeing.auth.passwords import hash_password
 from wellbeing.core.clock import utcnow
 from wellbeing.core.config import load_settings
+from wellbeing.crypto import FileKeyProvider, new_keyring
 from wellbeing.org import service as org_service
 from wellbeing.screening import campaigns
 from wellbeing.screening.consent import give_consent
 from wellbeing.screening.policy import load_policy
+from wellbeing.sealing.columns import set_active_keyring
 
 PASSWORD = "insecure-load-password"  # noqa: S105 - throwaway databases only
 SECRET = "insecure-load-secret-key-0123456789"  # noqa: S105
@@ -275,6 +277,16 @@ def demo_env(instance: Path) -> dict[str, str]:
     env = _without_settings()
     env.update(WELLBEING_INSTANCE_PATH=str(instance), WELLBEING_DEMO="1")
     return env
+
+
+def served_instance(folder: Path) -> Path:
+    """A fresh instance folder under `folder` with a new keyring on file, also made this
+    process's active keyring (so the benchmark seals what the server it starts will open)."""
+    instance = folder / "instance"
+    ring = new_keyring()
+    FileKeyProvider(instance / "keyring.json").create(ring)
+    set_active_keyring(ring)
+    return instance
 
 
 def server_env(instance: Path, database_url: str, **extra: str) -> dict[str, str]:

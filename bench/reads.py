@@ -40,9 +40,7 @@ import loadgen
 from wellbeing.auth.passwords import hash_password
 from wellbeing.core.db import make_engine
 from wellbeing.core.migrate import upgrade_to_head
-from wellbeing.crypto import FileKeyProvider, new_keyring
 from wellbeing.org import service as org_service
-from wellbeing.sealing.columns import set_active_keyring
 
 COUNSELLOR = "bench-counsellor"
 QUEUE = "/api/v1/referrals?status=active"
@@ -162,10 +160,7 @@ def run(args: argparse.Namespace) -> None:
     """Set up the database and both servers, alternate rounds, print the figures."""
     with tempfile.TemporaryDirectory(prefix="wb-reads-") as folder_name:
         folder = Path(folder_name)
-        instance = folder / "instance"
-        ring = new_keyring()
-        FileKeyProvider(instance / "keyring.json").create(ring)
-        set_active_keyring(ring)
+        instance = loadgen.served_instance(folder)
         url = f"sqlite:///{folder / 'reads.db'}"
         engine = make_engine(url)
         upgrade_to_head(engine)
@@ -238,7 +233,10 @@ def main() -> None:
     parser.add_argument("--queue", type=int, default=30, help="referrals opened before measuring")
     parser.add_argument("--rounds", type=int, default=6, help="before/after alternations x2")
     parser.add_argument("--reads", type=int, default=100, help="reads per reader per round")
-    run(parser.parse_args())
+    args = parser.parse_args()
+    if args.rounds < 2 or args.rounds % 2:
+        parser.error("--rounds must be even and at least 2: each round measures one side")
+    run(args)
 
 
 if __name__ == "__main__":

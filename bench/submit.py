@@ -35,9 +35,7 @@ import loadgen
 from wellbeing.api.bench import metadata as baseline_metadata
 from wellbeing.core.db import make_engine
 from wellbeing.core.migrate import upgrade_to_head
-from wellbeing.crypto import FileKeyProvider, new_keyring
 from wellbeing.referrals.models import Referral
-from wellbeing.sealing.columns import set_active_keyring
 
 
 @contextmanager
@@ -114,10 +112,7 @@ def run(args: argparse.Namespace) -> None:
     """Set up, drive both endpoints, print the figures."""
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as folder_name:
         folder = Path(folder_name)
-        instance = folder / "instance"
-        ring = new_keyring()
-        FileKeyProvider(instance / "keyring.json").create(ring)
-        set_active_keyring(ring)
+        instance = loadgen.served_instance(folder)
         with scratch_database(args.database_url, folder) as url:
             engine = make_engine(url)
             seats = loadgen.populate(engine, args.officers, prefix="bench")
