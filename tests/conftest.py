@@ -26,6 +26,9 @@ from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import new_keyring
 from wellbeing.org import service as org_service
 from wellbeing.org.models import Role, User
+from wellbeing.referrals import service as referral_service
+from wellbeing.referrals.models import Referral
+from wellbeing.rules import Priority
 
 TEST_PASSWORD = "insecure-test-password"
 TEST_SECRET = "insecure-test-secret-key-0123456789"
@@ -322,6 +325,24 @@ def bearer(client: Any) -> Callable[[str], dict[str, str]]:
         return {"Authorization": f"Bearer {response.get_json()['token']}"}
 
     return issue
+
+
+@pytest.fixture
+def refer(db_session: Session) -> Callable[..., Referral]:
+    """refer(officer, priority="routine") → a referral opened through the referral service
+    (default deadlines; tests/referrals has its own with the deadlines it tests)."""
+
+    def build(officer: User, priority: str = "routine") -> Referral:
+        return referral_service.open_or_join(
+            db_session,
+            officer,
+            priority=Priority(priority),
+            reasons=[referral_service.Reason("rule", "原因", "reason")],
+            crisis=False,
+            deadlines=referral_service.Deadlines(),
+        )
+
+    return build
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

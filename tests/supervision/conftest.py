@@ -14,8 +14,6 @@ from wellbeing.org.models import User
 from wellbeing.referrals import service
 from wellbeing.referrals.models import Outcome, Referral, RiskAssessment
 from wellbeing.referrals.review import ReviewPolicy
-from wellbeing.referrals.service import Deadlines, Reason
-from wellbeing.rules import Priority
 
 ALL = ReviewPolicy(seed=b"every case", urgent_share=1.0, other_share=1.0)
 NONE = ReviewPolicy(seed=b"no case", urgent_share=0.0, other_share=0.0)
@@ -33,23 +31,6 @@ def staff(make_user: Callable[..., User]) -> dict[str, User]:
         "leader": make_user("leader", unit="ST1", scope="ST1", username="leader"),
         "admin": make_user("admin", unit="ST1", username="admin"),
     }
-
-
-@pytest.fixture
-def refer(db_session: Any) -> Callable[..., Referral]:
-    """Open a referral for an officer."""
-
-    def build(officer: User, priority: str = "routine") -> Referral:
-        return service.open_or_join(
-            db_session,
-            officer,
-            priority=Priority(priority),
-            reasons=[Reason("rule", "原因", "reason")],
-            crisis=False,
-            deadlines=Deadlines(),
-        )
-
-    return build
 
 
 @pytest.fixture

@@ -14,9 +14,6 @@ from tests.reports.conftest import ReportWorld
 from wellbeing.org.models import User
 from wellbeing.referrals import service
 from wellbeing.referrals.escalation import escalate_due
-from wellbeing.referrals.models import Referral
-from wellbeing.referrals.service import Deadlines, Reason, open_or_join
-from wellbeing.rules import Priority
 
 
 @pytest.fixture
@@ -38,21 +35,6 @@ def _signed_in(app: Flask, login: Any, username: str) -> FlaskClient:
     client = app.test_client()
     login(client, username)
     return client
-
-
-@pytest.fixture
-def refer(db_session: Any) -> Any:
-    def build(officer: User, priority: str) -> Referral:
-        return open_or_join(
-            db_session,
-            officer,
-            priority=Priority(priority),
-            reasons=[Reason("rule", "原因", "reason")],
-            crisis=False,
-            deadlines=Deadlines(),
-        )
-
-    return build
 
 
 @pytest.fixture
