@@ -23,6 +23,7 @@ import os
 import statistics
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +34,40 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadgen
 
 from wellbeing.api.bench import metadata as baseline_metadata
-from wellbeing.core.db import make_engine
+from wellbeing.audit.jobs import LINK_EVERY
+from wellbeing.audit.sequencer import link_committed
+from wellbeing.audit.verify import verify_chain
+from wellbeing.core.db import Database, make_engine
 from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.referrals.models import Referral
+
+
+@contextmanager
+def sequencer(url: str) -> Iterator[None]:
+    """The scheduler's `audit.link` job beside the server (whose scheduler is off), every 5 s, so
+    the pipeline's figures include linking its audit entries; at the end everything is linked
+    and the chain verified."""
+    database = Database.for_engine(make_engine(url))
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(LINK_EVERY.total_seconds()):
+            link_committed(database.transaction)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        link_committed(database.transaction)
+        with database.transaction() as session:
+            report = verify_chain(session)
+        database.engine.dispose()
+        if not report.ok or report.unlinked:
+            raise SystemExit(f"audit chain not intact after the run: {report}")
+        print(f"audit chain: {report.entries} entries linked and verified")
 
 
 @contextmanager
@@ -120,18 +152,19 @@ def run(args: argparse.Namespace) -> None:
             server = loadgen.Server(env, folder / "serve.log", args.workers, args.threads)
             server.start()
             try:
-                tokens = loadgen.sign_in(server.port, seats)
-                attempts = loadgen.plan(seats, tag="bench")
-                loadgen.drive(
-                    server.port,
-                    attempts[: args.clients * 4],
-                    tokens,
-                    args.clients,
-                    path="/api/v1/bench/baseline",
-                )  # warm the workers up
-                base, base_s, full, full_s, ratios = alternate(
-                    server.port, attempts, tokens, args.clients, args.rounds
-                )
+                with sequencer(url):
+                    tokens = loadgen.sign_in(server.port, seats)
+                    attempts = loadgen.plan(seats, tag="bench")
+                    loadgen.drive(
+                        server.port,
+                        attempts[: args.clients * 4],
+                        tokens,
+                        args.clients,
+                        path="/api/v1/bench/baseline",
+                    )  # warm the workers up
+                    base, base_s, full, full_s, ratios = alternate(
+                        server.port, attempts, tokens, args.clients, args.rounds
+                    )
             finally:
                 server.stop()
             problems = loadgen.check_store(engine, loadgen.acknowledged(full), attempts)

@@ -120,7 +120,7 @@ def test_add_promote_rotate_retire(instance: Path) -> None:
         actions = session.scalars(
             select(AuditEntry.action)
             .where(AuditEntry.action.startswith("keys."))
-            .order_by(AuditEntry.seq)
+            .order_by(AuditEntry.id)
         ).all()
     engine.dispose()
     assert actions == [

@@ -71,7 +71,7 @@ def _pdf_text(data: bytes) -> str:
 
 def _downloads(db_session: Any) -> list[AuditEntry]:
     query = select(AuditEntry).where(AuditEntry.action == "activity.downloaded")
-    return list(db_session.scalars(query.order_by(AuditEntry.seq)))
+    return list(db_session.scalars(query.order_by(AuditEntry.id)))
 
 
 def test_page_shows_the_units_figures_and_hidden_marks(

@@ -116,7 +116,7 @@ def test_book_cancel_and_book_again(
 
     rebooked = client.post("/api/v1/appointments", json={"slot_id": slot.id}, headers=o2)
     assert rebooked.status_code == 201
-    actions = [e.action for e in db_session.query(AuditEntry).order_by(AuditEntry.seq)]
+    actions = [e.action for e in db_session.query(AuditEntry).order_by(AuditEntry.id)]
     assert actions.count("appointment.booked") == 2
     assert "appointment.cancelled" in actions
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from wellbeing.audit import service as audit
 from wellbeing.audit.chain import Link
 from wellbeing.audit.models import AuditEntry
+from wellbeing.audit.sequencer import link_all
 
 Tamper = Callable[..., None]
 
@@ -38,10 +39,10 @@ def tamper(db_session: Session) -> Tamper:
 
 @pytest.fixture
 def append(db_session: Session) -> Callable[..., list[AuditEntry]]:
-    """append(n): record n system entries and return them (flushed)."""
+    """append(n): record n system entries, link everything staged, return the n linked rows."""
 
     def run(count: int, action: str = "test.event", **detail: Any) -> list[AuditEntry]:
-        entries = [
+        for index in range(count):
             audit.record(
                 db_session,
                 actor=None,
@@ -50,10 +51,9 @@ def append(db_session: Session) -> Callable[..., list[AuditEntry]]:
                 target_id=f"t{index}",
                 detail=detail or {"n": index},
             )
-            for index in range(count)
-        ]
-        db_session.flush()
-        return entries
+        link_all(db_session)
+        newest = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(count)
+        return sorted(db_session.scalars(newest), key=lambda entry: entry.id)
 
     return run
 

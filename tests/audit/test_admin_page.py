@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit import service as audit
+from wellbeing.audit.models import AuditEntry
+from wellbeing.audit.sequencer import link_all
 
-SEQ = re.compile(r'data-seq="(\d+)"')
+SEQ = re.compile(r'data-id="(\d+)"')
 
 
 def _seqs(page: str) -> list[int]:
@@ -78,10 +81,12 @@ def test_date_range(admin_client: FlaskClient, db_session: Session) -> None:
     entry = audit.record(
         db_session, actor=None, action="test.dated", target_type="t", target_id="1"
     )
+    assert entry is not None
     db_session.flush()
+    entry_id = db_session.scalar(select(AuditEntry.id).where(AuditEntry.action == "test.dated"))
     day = entry.time.date()
     inside = admin_client.get(f"/admin/audit?action=test.dated&from={day}&to={day}")
-    assert _seqs(inside.get_data(as_text=True)) == [entry.seq]
+    assert _seqs(inside.get_data(as_text=True)) == [entry_id]
     earlier = day - timedelta(days=1)
     before = admin_client.get(f"/admin/audit?action=test.dated&to={earlier}")
     assert _seqs(before.get_data(as_text=True)) == []
@@ -89,6 +94,18 @@ def test_date_range(admin_client: FlaskClient, db_session: Session) -> None:
     assert _seqs(later.get_data(as_text=True)) == []
     bad = admin_client.get("/admin/audit?from=yesterday").get_data(as_text=True)
     assert "Dates must look like 2026-11-27." in bad
+
+
+def test_an_entry_shows_its_seq_once_linked(admin_client: FlaskClient, db_session: Session) -> None:
+    audit.record(db_session, actor=None, action="test.linked", target_type="t", target_id="1")
+    db_session.flush()
+    staged = admin_client.get("/admin/audit?action=test.linked").get_data(as_text=True)
+    assert "not yet chained" in staged
+    link_all(db_session)
+    seq = db_session.scalar(select(AuditEntry.seq).where(AuditEntry.action == "test.linked"))
+    linked = admin_client.get("/admin/audit?action=test.linked").get_data(as_text=True)
+    assert f"#{seq}<" in linked
+    assert "not yet chained" not in linked
 
 
 def test_pages_of_fifty(admin_client: FlaskClient, db_session: Session) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from wellbeing.audit import service as audit
+from wellbeing.audit.sequencer import link_all
 from wellbeing.cli import cli
+from wellbeing.core.clock import held_at, utcnow
 from wellbeing.core.db import Database, make_engine
 from wellbeing.core.migrate import upgrade_to_head
 from wellbeing.crypto import dump_keyring, new_keyring
@@ -28,6 +31,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Databa
     with built.transaction() as session:
         for index in range(3):
             audit.record(session, actor=None, action="test.cli", target_type="t", target_id=index)
+        link_all(session)
     yield built
     built.engine.dispose()
 
@@ -47,6 +51,36 @@ def test_verify_an_intact_chain(database: Database) -> None:
     assert code == 0
     assert out.startswith("chain intact: 3 entries\n")
     assert "no signed checkpoint yet" in out  # tests/audit/test_cli_checkpoints.py signs some
+
+
+def test_verify_counts_the_unlinked_tail_and_link_links_it(database: Database) -> None:
+    with database.transaction() as session:
+        audit.record(session, actor=None, action="test.cli", target_type="t", target_id="new")
+    code, out = _run("verify")
+    assert code == 0, out
+    assert "chain intact: 3 entries\n1 entries not yet linked, the oldest staged at " in out
+    assert _run("link") == (0, "linked 1 entries\n")
+    code, out = _run("verify")
+    assert out.startswith("chain intact: 4 entries\n")
+    assert "not yet linked" not in out
+
+
+def test_an_entry_unlinked_for_long_fails_verify(database: Database) -> None:
+    with held_at(utcnow() - timedelta(minutes=11)), database.transaction() as session:
+        audit.record(session, actor=None, action="test.cli", target_type="t", target_id="old")
+    code, out = _run("verify")
+    assert code == 1
+    assert "1 entries not yet linked" in out
+    assert "the sequencer is not running" in out
+
+
+def test_an_unlinked_entry_with_a_hash_breaks_verify(database: Database) -> None:
+    with database.transaction() as session:
+        audit.record(session, actor=None, action="test.cli", target_type="t", target_id="x")
+    _execute(database, "UPDATE audit_entries SET hash = 'ab' WHERE seq IS NULL")
+    code, out = _run("verify")
+    assert code == 1
+    assert "audit log broken: unlinked entry (id 4) carries a hash" in out
 
 
 def test_verify_names_the_first_broken_entry(database: Database) -> None:

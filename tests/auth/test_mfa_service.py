@@ -20,7 +20,7 @@ ADDRESS = "192.0.2.7"
 
 
 def _actions(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
+    return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
 @pytest.mark.parametrize(

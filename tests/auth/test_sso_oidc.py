@@ -53,7 +53,7 @@ def sso_app(make_app: Callable[..., Flask], provider: FakeOidcProvider) -> Calla
 
 
 def entries(session: Session, action: str) -> list[AuditEntry]:
-    query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.seq)
+    query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
     return list(session.scalars(query))
 
 

@@ -132,7 +132,7 @@ def test_audit_entries_hold_ids_and_no_names(
     service.withdraw(db_session, group, first)
     service.record_attendance(db_session, group, staff["c1"], [second.username])
     entries = db_session.scalars(
-        select(AuditEntry).where(AuditEntry.target_id == group.id).order_by(AuditEntry.seq)
+        select(AuditEntry).where(AuditEntry.target_id == group.id).order_by(AuditEntry.id)
     ).all()
     assert [e.action for e in entries] == [
         "group.created",

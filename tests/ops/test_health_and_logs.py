@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from wellbeing.app import create_app
+from wellbeing.audit import service as audit
+from wellbeing.audit.sequencer import link_all
+from wellbeing.core.clock import held_at, utcnow
 from wellbeing.core.db import make_engine
 from wellbeing.core.logs import JsonFormatter
 from wellbeing.sealing.columns import set_active_keyring
@@ -27,7 +32,7 @@ def test_healthz_and_readyz_answer_json(client: FlaskClient) -> None:
     assert ready.status_code == 200, ready.get_json()
     assert ready.get_json() == {
         "status": "ready",
-        "checks": {"database": "ok", "migrations": "ok", "keyring": "ok"},
+        "checks": {"database": "ok", "migrations": "ok", "keyring": "ok", "audit_log": "ok"},
     }
 
 
@@ -42,8 +47,31 @@ def test_readyz_reports_pending_migrations(app_config: dict[str, Any], tmp_path:
     empty = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     app = create_app({**app_config, "engine": empty})
     body = app.test_client().get("/readyz").get_json()
-    assert body["checks"] == {"database": "ok", "migrations": "pending", "keyring": "ok"}
+    assert body["checks"] == {
+        "database": "ok",
+        "migrations": "pending",
+        "keyring": "ok",
+        "audit_log": "unknown",
+    }
     empty.dispose()
+
+
+def test_readyz_is_degraded_while_an_audit_entry_waits_too_long(
+    client: FlaskClient, db_session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    with held_at(utcnow() - timedelta(minutes=9)):
+        audit.record(db_session, actor=None, action="test.waiting", target_type="t", target_id=1)
+    db_session.flush()
+    assert client.get("/readyz").get_json()["checks"]["audit_log"] == "ok"  # not late yet
+    with held_at(utcnow() + timedelta(minutes=2)):
+        late = client.get("/readyz")
+    assert late.status_code == 200  # the worker keeps serving: the operator is alarmed
+    assert late.get_json()["status"] == "degraded"
+    assert late.get_json()["reasons"] == {"audit_log": "unlinked_backlog"}
+    assert "is the scheduler running?" in caplog.text
+    link_all(db_session)
+    with held_at(utcnow() + timedelta(minutes=2)):
+        assert client.get("/readyz").get_json()["status"] == "ready"
 
 
 def test_a_request_id_is_made_and_echoed_and_incoming_ones_need_a_proxy(

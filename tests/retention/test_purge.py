@@ -24,7 +24,7 @@ def _count(session: Session, model: type) -> int:
 
 
 def _actions(session: Session) -> list[str]:
-    return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
+    return list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
 def test_retention_settings_default_to_five_years_and_refuse_tiny_values() -> None:

@@ -66,7 +66,7 @@ def test_creating_and_closing_a_campaign_are_audited(cli_engine: Engine) -> None
         "campaign",
         campaign_id,
     )
-    assert closed.seq > created.seq
+    assert closed.id > created.id
 
     assert _run("campaigns", "close", campaign_id)[0] == 0  # already closed: nothing to record
     assert len(_entries(cli_engine, "campaign.closed")) == 1

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from wellbeing.audit.chain import FORMAT_VERSION, canonical_json, format_time
 from wellbeing.audit.errors import CheckpointError
 from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
+from wellbeing.audit.sequencer import link_all
 from wellbeing.audit.verify import verify_chain
 from wellbeing.core.clock import utcnow
 
@@ -61,7 +62,9 @@ def signature_is_valid(public_key: Ed25519PublicKey, checkpoint: Checkpoint) -> 
 def write_checkpoint(
     session: Session, signing_key: Ed25519PrivateKey, path: str | Path
 ) -> Checkpoint:
-    """Verify the chain, then sign its head and write the checkpoint file at `path`."""
+    """Link what waits, verify the chain, then sign its head and write the checkpoint file at
+    `path` (the head stays locked until the caller's transaction ends)."""
+    link_all(session)
     report = verify_chain(session)
     if not report.ok:
         raise CheckpointError(f"not signing a broken chain (seq {report.broken_seq})")

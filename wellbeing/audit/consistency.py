@@ -130,7 +130,11 @@ def _check_purge(session: Session, row: Row[int, str, int, str], heads: list[Sig
         return
     purge = session.execute(
         select(AuditEntry.seq, AuditEntry.hash)
-        .where(AuditEntry.action == "audit.purged", AuditEntry.target_id == str(row.anchor_seq))
+        .where(
+            AuditEntry.action == "audit.purged",
+            AuditEntry.target_id == str(row.anchor_seq),
+            AuditEntry.seq.is_not(None),
+        )
         .order_by(AuditEntry.seq.desc())
         .limit(1)
     ).one_or_none()

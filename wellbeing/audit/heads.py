@@ -30,6 +30,7 @@ from wellbeing.audit.chain import FORMAT_VERSION
 from wellbeing.audit.checkpoint import Checkpoint, sign_checkpoint, signature_is_valid
 from wellbeing.audit.errors import CheckpointError
 from wellbeing.audit.models import HEAD_ID, AuditCheckpoint, AuditHead
+from wellbeing.audit.sequencer import link_all
 from wellbeing.crypto import Keyring, KeyringError, load_audit_signing_key
 from wellbeing.sealing.columns import active_keyring
 
@@ -54,9 +55,11 @@ def checkpoint_log_path(instance_path: Path) -> Path:
 
 
 def record_checkpoint(session: Session, signing_key: Ed25519PrivateKey, reason: str) -> Checkpoint:
-    """Sign the head as this transaction sees it and add the row to `audit_checkpoints`."""
+    """Link every entry this transaction sees (its own included), sign the head and add the
+    row to `audit_checkpoints`; the head stays locked until the transaction ends."""
     if reason not in REASONS:
         raise CheckpointError(f"unknown checkpoint reason {reason!r}")
+    link_all(session)
     head = session.execute(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID)
     ).one_or_none()

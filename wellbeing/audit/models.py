@@ -1,11 +1,11 @@
-"""The audit entries and the one-row head that serialises appends and anchors purges."""
+"""The audit entries and the one-row head that serialises linking and anchors purges."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wellbeing.audit.chain import Link, Scalar
@@ -15,15 +15,30 @@ HEAD_ID = 1
 
 
 class AuditEntry(Base):
-    """One audited event; `hash` chains it to the entry before (see `audit.chain`).
+    """One audited event; once linked, `hash` chains it to the entry before (see `audit.chain`).
+
+    An entry is written *unlinked* in the transaction of the event it records (`id` gives the
+    order it was staged in; `seq`, `prev_hash` and `hash` are NULL), so writers never wait for
+    each other; the sequencer (`audit.sequencer`) links committed entries into the chain
+    moments later, giving each its `seq` and hashes once. On PostgreSQL a trigger lets that
+    single change through and nothing else (migration 0133).
 
     No foreign keys on purpose: a referential action (ON DELETE SET NULL…) would rewrite
     history, and the log must outlive what it talks about. `actor_name` is a snapshot.
     """
 
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index(
+            "ix_audit_entries_unlinked",
+            "id",
+            postgresql_where=text("seq IS NULL"),
+            sqlite_where=text("seq IS NULL"),
+        ),
+    )
 
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     time: Mapped[datetime] = mapped_column(index=True)
     actor_id: Mapped[int | None] = mapped_column(index=True)
     actor_name: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -31,8 +46,13 @@ class AuditEntry(Base):
     target_type: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[str] = mapped_column(String(128))
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    @property
+    def linked(self) -> bool:
+        """Whether the sequencer has given this entry its place in the chain."""
+        return self.seq is not None
 
     @property
     def detail(self) -> dict[str, Scalar]:
@@ -41,7 +61,9 @@ class AuditEntry(Base):
         return value
 
     def link(self) -> Link:
-        """The hashed view of this entry."""
+        """The hashed view of this (linked) entry."""
+        if self.seq is None or self.prev_hash is None:
+            raise ValueError(f"audit entry {self.id} is not linked yet")
         return Link(
             seq=self.seq,
             time=self.time,
@@ -56,10 +78,11 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """The newest entry's seq and hash, and the anchor left by the last purge.
+    """The newest linked entry's seq and hash, and the anchor left by the last purge.
 
-    Every append updates this single row first, which serialises appenders (row lock on
-    PostgreSQL, the write lock on SQLite). `anchor_seq`/`anchor_hash` are the last purged
+    Linking (and a purge) updates this single row first, which serialises linkers (row lock on
+    PostgreSQL, the write lock on SQLite); writers of entries never touch it.
+    `anchor_seq`/`anchor_hash` are the last purged
     entry: verification starts from them instead of from the genesis.
     """
 

@@ -37,9 +37,9 @@ class EntryPage:
 def list_entries(
     session: Session, wanted: EntryFilter, page: int = 1, per_page: int = PAGE_SIZE
 ) -> EntryPage:
-    """Entries matching `wanted`, newest first; page numbers start at 1."""
+    """Entries matching `wanted`, newest staged first (linked or not); pages start at 1."""
     page = max(page, 1)
-    query = select(AuditEntry).order_by(AuditEntry.seq.desc())
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if wanted.action_prefix:
         query = query.where(AuditEntry.action.startswith(wanted.action_prefix, autoescape=True))
     if wanted.actor_name:

@@ -1,20 +1,24 @@
-"""Walk the chain in seq order, streamed, and report the first entry that breaks it."""
+"""Walk the chain in seq order, streamed, and report the first entry that breaks it; then look
+at the unlinked tail (entries staged but not yet linked by the sequencer)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.chain import Link
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
+from wellbeing.audit.sequencer import unlinked_tail
 
 BATCH_SIZE = 1000
+LINK_DEADLINE = timedelta(minutes=10)  # an entry unlinked for longer: the sequencer is not running
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,11 @@ class VerifyReport:
     `kind` is one of: missing (a seq gap: an entry was deleted), edited (an entry's content no
     longer matches its hash), relinked (its prev_hash is not the previous entry's hash: entries
     reordered or replaced), unexpected (an entry at or below the purge anchor), head (the head
-    row disagrees with the last entry: the tail was cut or the head altered).
+    row disagrees with the last entry: the tail was cut or the head altered), unlinked (an
+    entry outside the chain carries a hash: it was written past the sequencer).
+
+    `unlinked` counts the entries still waiting for the sequencer, `oldest_unlinked` is when
+    the oldest of them was staged; see `stale`.
     """
 
     entries: int
@@ -33,11 +41,17 @@ class VerifyReport:
     broken_seq: int | None = None
     kind: str | None = None
     reason: str | None = None
+    unlinked: int = 0
+    oldest_unlinked: datetime | None = None
 
     @property
     def ok(self) -> bool:
-        """Whether the whole chain verified."""
-        return self.broken_seq is None
+        """Whether the whole chain verified (and nothing half-linked lies outside it)."""
+        return self.broken_seq is None and self.kind is None
+
+    def stale(self, now: datetime, deadline: timedelta = LINK_DEADLINE) -> bool:
+        """Whether an entry has waited longer than `deadline` to be linked."""
+        return self.oldest_unlinked is not None and now - self.oldest_unlinked > deadline
 
 
 @dataclass
@@ -88,7 +102,39 @@ def verify_chain(session: Session, *, batch_size: int = BATCH_SIZE) -> VerifyRep
         )
     if walk.expected_prev != head.hash:
         return walk.broken(head.seq, "head", "the head's hash differs from the last entry's")
-    return VerifyReport(walk.entries, head.seq, head.hash)
+    return _with_tail(session, VerifyReport(walk.entries, head.seq, head.hash))
+
+
+def _with_tail(session: Session, report: VerifyReport) -> VerifyReport:
+    """The linked part verified: count the unlinked tail and check that it is only staged.
+
+    An unlinked entry has neither seq nor hashes; one with a hash but no seq was written or
+    edited past the sequencer (the PostgreSQL trigger refuses that edit).
+    """
+    unlinked = AuditEntry.seq.is_(None)
+    half = session.scalar(
+        select(func.min(AuditEntry.id)).where(
+            unlinked, or_(AuditEntry.hash.is_not(None), AuditEntry.prev_hash.is_not(None))
+        )
+    )
+    tail = unlinked_tail(session)
+    if half is not None:
+        return VerifyReport(
+            report.entries,
+            report.last_seq,
+            report.last_hash,
+            kind="unlinked",
+            reason=f"unlinked entry (id {half}) carries a hash: written past the sequencer",
+            unlinked=tail.count,
+            oldest_unlinked=tail.oldest,
+        )
+    return VerifyReport(
+        report.entries,
+        report.last_seq,
+        report.last_hash,
+        unlinked=tail.count,
+        oldest_unlinked=tail.oldest,
+    )
 
 
 def _walk_rows(walk: _Walk, rows: Iterable[Row[Any]]) -> VerifyReport | None:

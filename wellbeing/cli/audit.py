@@ -1,4 +1,4 @@
-"""`wellbeing audit verify|checkpoint|purge`: check, anchor and trim the audit log."""
+"""`wellbeing audit verify|link|checkpoint|purge`: check, link, anchor and trim the audit log."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from wellbeing.audit.checkpoint import check_checkpoint, read_checkpoint, write_
 from wellbeing.audit.consistency import check_consistency, missing_from_table
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.heads import checkpoint_log_path, read_log, record_checkpoint, table_heads
+from wellbeing.audit.sequencer import link_committed
 from wellbeing.audit.service import purge_expired
-from wellbeing.audit.verify import verify_chain
+from wellbeing.audit.verify import VerifyReport, verify_chain
 from wellbeing.cli.common import transaction
 from wellbeing.core.clock import utcnow
 from wellbeing.core.config import load_settings
@@ -25,7 +26,7 @@ from wellbeing.crypto import KeyringError, load_audit_signing_key, select_provid
 
 @click.group("audit")
 def audit() -> None:
-    """Verify the hash-chained audit log, sign checkpoints, purge past retention."""
+    """Verify the hash-chained audit log, link staged entries, sign checkpoints, purge."""
 
 
 def _signing_key() -> Ed25519PrivateKey:
@@ -45,7 +46,10 @@ def _signing_key() -> Ed25519PrivateKey:
     help="also prove the log was not rewritten since this signed checkpoint",
 )
 def verify(checkpoint_path: Path | None) -> None:
-    """Walk the whole chain and compare it with every signed checkpoint; exit 1 on a problem."""
+    """Walk the whole chain and compare it with every signed checkpoint; exit 1 on a problem.
+
+    Entries not yet linked by the sequencer are counted; one waiting longer than ten minutes
+    is a problem too (the scheduler's `audit.link` job is not running)."""
     log_path = checkpoint_log_path(load_settings().instance_path)
     with transaction() as session:
         try:
@@ -55,9 +59,12 @@ def verify(checkpoint_path: Path | None) -> None:
             _check_signed_heads(session, log_path)
             sys.exit(1)
         if not report.ok:
-            click.echo(f"chain broken at seq {report.broken_seq}: {report.reason}", err=True)
+            seq = report.broken_seq
+            where = "audit log broken" if seq is None else f"chain broken at seq {seq}"
+            click.echo(f"{where}: {report.reason}", err=True)
             sys.exit(1)
         click.echo(f"chain intact: {report.entries} entries")
+        _report_tail(report)
         _check_signed_heads(session, log_path)
         if checkpoint_path is None:
             return
@@ -68,6 +75,20 @@ def verify(checkpoint_path: Path | None) -> None:
             click.echo(f"checkpoint failed: {exc}", err=True)
             sys.exit(1)
         click.echo(f"checkpoint intact: entry {checkpoint.seq} unchanged since {checkpoint.time}")
+
+
+def _report_tail(report: VerifyReport) -> None:
+    """Say how many entries wait for the sequencer; fail when one has waited too long."""
+    if not report.unlinked or report.oldest_unlinked is None:
+        return
+    since = report.oldest_unlinked.strftime("%Y-%m-%dT%H:%M:%SZ")
+    message = f"{report.unlinked} entries not yet linked, the oldest staged at {since}"
+    if report.stale(utcnow()):
+        _fail(
+            f"{message}: the sequencer is not running (the scheduler's `audit.link` job); "
+            "run `wellbeing audit link`"
+        )
+    click.echo(message)
 
 
 def _check_signed_heads(session: Session, log_path: Path) -> None:
@@ -108,6 +129,16 @@ def _check_signed_heads(session: Session, log_path: Path) -> None:
 def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
+
+
+@audit.command("link")
+def link() -> None:
+    """Link every staged entry into the chain now (what the `audit.link` job does)."""
+    try:
+        total = link_committed(transaction)
+    except AuditError as exc:
+        _fail(f"error: {exc}")
+    click.echo(f"linked {total} entries")
 
 
 @audit.command("checkpoint")

@@ -8,12 +8,12 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from wellbeing.core.batched import write_last
 from wellbeing.core.db import new_id
 from wellbeing.facts.models import Fact
 from wellbeing.reports.aggregate import InstrumentCounts
 
 _FACTS = cast(Table, Fact.__table__)
-_INSERT = _FACTS.insert()  # built once: every submission of a wave runs it
 _COUNT_BATCH = 2000
 
 
@@ -33,7 +33,8 @@ def record_fact(
     plain category beside the unit would narrow "someone in this unit" to fewer people.
 
     A Core INSERT on the session's connection (facts are append-only and nothing in the
-    submission's transaction reads them back), written at once rather than at the next flush.
+    submission's transaction reads them back), written at once or, inside `written_last`, with
+    the block's other last writes (`core.batched`).
     """
     fact_id = new_id()
     result: dict[str, object] = {"band": band, "total": float(total) if total is not None else None}
@@ -46,7 +47,7 @@ def record_fact(
         "instrument_id": instrument_id,
         "result_sealed": Fact.result.seal(result, record_id=fact_id),
     }
-    session.connection().execute(_INSERT, values)
+    write_last(session, _FACTS.insert().values(values))
     return fact_id
 
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
+from wellbeing.core.batched import write_last
 from wellbeing.core.clock import utcnow
 from wellbeing.org.models import User
 from wellbeing.screening.models import Draft
 
 _DRAFTS = cast(Table, Draft.__table__)
-# built once: every submission runs it
-_DISCARD = delete(_DRAFTS).where(_DRAFTS.c.form_key == bindparam("key"))
 
 Answers = dict[str, int | None]
 
@@ -71,8 +70,9 @@ def discard_draft(
 ) -> None:
     """Delete the form's draft (after submission).
 
-    A Core DELETE on the session's connection: no ORM bookkeeping on every submission's path
-    (a draft loaded in this session, which the submission path never does, would go stale).
+    A Core DELETE on the session's connection (or with the block's other last writes, inside
+    `written_last`): no ORM bookkeeping on every submission's path (a draft loaded in this
+    session, which the submission path never does, would go stale).
     """
     key = form_key(officer, instrument_id, assignment_id)
-    session.connection().execute(_DISCARD, {"key": key})
+    write_last(session, delete(_DRAFTS).where(_DRAFTS.c.form_key == key))

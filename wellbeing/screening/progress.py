@@ -1,5 +1,6 @@
 """An assignment's progress on the submission path, as read by `admission` (locked): record an
-instrument. A Core statement built once rather than ORM objects: every submission of a wave runs it.
+instrument. A Core statement rather than ORM objects: every submission of a wave runs it, with the
+submission's other last writes (`core.batched`).
 """
 
 from __future__ import annotations
@@ -7,18 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table, update
 from sqlalchemy.orm import Session
 
+from wellbeing.core.batched import write_last
 from wellbeing.screening.models import Assignment, AssignmentStatus
 
 _ASSIGNMENTS = cast(Table, Assignment.__table__)
-# Built once, not per request (see admission.py).
-_RECORD_PROGRESS = (
-    update(_ASSIGNMENTS)
-    .where(_ASSIGNMENTS.c.id == bindparam("assignment_id"))
-    .values(done=bindparam("new_done"), status=bindparam("new_status"))
-)
 
 
 @dataclass(frozen=True)
@@ -41,5 +37,5 @@ def record_progress(session: Session, assignment: OpenAssignment, instrument_id:
     done = [*assignment.done, instrument_id]
     finished = all(instrument in done for instrument in assignment.instruments)
     status = AssignmentStatus.SUBMITTED if finished else AssignmentStatus.PENDING
-    params = {"assignment_id": assignment.id, "new_done": done, "new_status": status.value}
-    session.connection().execute(_RECORD_PROGRESS, params)
+    statement = update(_ASSIGNMENTS).where(_ASSIGNMENTS.c.id == assignment.id)
+    write_last(session, statement.values(done=done, status=status.value))

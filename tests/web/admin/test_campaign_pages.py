@@ -31,7 +31,7 @@ def _create(client: FlaskClient, **changes: Any) -> Any:
 
 
 def _actions(db_session: Session) -> list[str]:
-    return list(db_session.scalars(select(AuditEntry.action).order_by(AuditEntry.seq)))
+    return list(db_session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
 def test_create_campaign_through_the_form(
