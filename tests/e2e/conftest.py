@@ -1,5 +1,8 @@
 """Browser tests against the real service: `wellbeing demo` data served by gunicorn on a free port,
-driven by Debian's chromium through Playwright. Run with `python -m pytest -m e2e tests/e2e`.
+driven by Debian's chromium through Playwright. Run with `python -m pytest -n 0 -m e2e tests/e2e`.
+They also run on two xdist workers, each with its own live server (`-n 2 --dist loadfile`: a
+file's tests share module fixtures and what earlier tests changed; no file relies on another),
+but on two cores that was not faster: each worker adds a demo build, a gunicorn and a chromium.
 
 Fixtures: `live_server` (base URL), `browser`, `page` (desk-sized) and `phone_page` (360×740),
 each page in a fresh context. Every page is watched: console errors and requests to any other host
@@ -33,7 +36,7 @@ from loadgen import demo_env, free_port
 DEMO_PASSWORD = "demo-password-2026"
 WELLBEING = Path(sys.executable).with_name("wellbeing")  # the console script of this environment
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 60.0  # a hang guard only (a dead server fails at once): a busy machine is slow
 PAGE_TIMEOUT_MS = 15_000
 CLIENT_ERROR_LOG = re.compile(
     r"Failed to load resource: the server responded with a status of 4\d\d"
@@ -101,7 +104,10 @@ def serve_demo(folder: Path, **settings: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real service with demo data on SQLite in a temp instance; yields its base URL."""
+    """The real service with demo data on SQLite in a temp instance; yields its base URL.
+
+    One per process: under xdist each worker's basetemp is its own, so each worker serves its own
+    demo data (what one worker's tests change, the other's never see)."""
     with serve_demo(tmp_path_factory.mktemp("live")) as base_url:
         yield base_url
 
