@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 
 from wellbeing.screening.models import Submission
 
@@ -202,3 +203,36 @@ def test_own_submissions_and_export(
     assert export["officer"]["username"] == officer.username
     assert export["submissions"][0]["answers"]["q2"] == 1
     assert len(export["consents"]) == 1
+
+
+def test_joining_a_more_urgent_referral_is_told_and_replayed_as_written_once(
+    officer: Any,
+    token_for: Any,
+    post_submission: Any,
+    phq9_answers: Any,
+    staff_for_station: Any,
+) -> None:
+    """A later submission joins the open urgent referral: it is told that referral (urgent, not
+    its own lower priority), the payload is sealed and written once (no UPDATE of it), and a
+    retry says the same."""
+    headers = token_for(officer)
+    first = post_submission(headers, "phq9", phq9_answers(0, 0, 0, 0, 0, 0, 0, 0, 1))
+    opened = first.get_json()["referral"]
+    assert opened["priority"] == "urgent"
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        answers = phq9_answers(2, 2, 2, 2, 2, 2, 2, 1, 0)  # total 15, item 9 unanswered 0
+        joined = post_submission(headers, "phq9", answers, key="join-key-0001")
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert joined.status_code == 201
+    assert joined.get_json()["referral"] == opened
+    assert not [s for s in statements if s.lstrip().upper().startswith("UPDATE SUBMISSIONS")]
+    again = post_submission(headers, "phq9", answers, key="join-key-0001")
+    assert again.status_code == 200
+    assert again.get_json() == joined.get_json()

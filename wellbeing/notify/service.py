@@ -15,12 +15,14 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Integer, Select, String, Table, bindparam, delete, null, select, update
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
 
+from wellbeing.core.clock import utcnow
 from wellbeing.notify.adapters import DeliveryAdapter, Tried, outcome_of
 from wellbeing.notify.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from wellbeing.notify.kinds import check_params, find_kind
@@ -74,8 +76,9 @@ def enqueue(
     """Add a message to the outbox in the caller's transaction.
 
     Returns None when a message with `dedupe_key` already exists (race-safe: the unique
-    constraint decides, inside a savepoint). Refuses unknown kinds and params off the kind's
-    allow-list (UnknownKind, ParamsRefused).
+    constraint decides, through INSERT … ON CONFLICT DO NOTHING — one statement, no savepoint,
+    and the caller's transaction is never aborted by the duplicate). Refuses unknown kinds and
+    params off the kind's allow-list (UnknownKind, ParamsRefused).
     """
     checked = check_params(find_kind(kind), params or {})
     message = OutboxMessage(kind=kind, params=checked, dedupe_key=dedupe_key)
@@ -87,14 +90,131 @@ def enqueue(
         session.add(message)
         session.flush()
         return message
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
-            return None
-        raise
+    values = {"recipient_user_id": message.recipient_user_id, "channel": message.channel}
+    values |= {"dedupe_key": dedupe_key, **_pending(kind, checked, utcnow())}
+    inserted = session.connection().execute(_statements(session).returning_id, values).scalar()
+    if inserted is None:
+        return None  # a message with this key exists (committed, or ours earlier)
+    for key, value in values.items():
+        setattr(message, key, value)
+    message.id, message.last_error, message.sent_at = inserted, None, None
+    make_transient_to_detached(message)  # the row exists: the session tracks it as such
+    session.add(message)
     return message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `enqueue_all`: a user (id) or a channel, and its dedupe key."""
+
+    recipient: int | Channel
+    dedupe_key: str
+
+
+def enqueue_all(
+    session: Session, *, kind: str, to: Sequence[Outgoing], params: Mapping[str, Any] | None = None
+) -> None:
+    """`enqueue` for several recipients of the same message, without a round trip each (one
+    statement; several rows as the driver's batch); a key that exists already is skipped (ON
+    CONFLICT DO NOTHING), as `enqueue` would return None for it."""
+    if not to:
+        return
+    fixed = _pending(kind, check_params(find_kind(kind), params or {}), utcnow())
+    rows = [
+        {
+            "recipient_user_id": None if isinstance(item.recipient, Channel) else item.recipient,
+            "channel": str(item.recipient) if isinstance(item.recipient, Channel) else None,
+            "dedupe_key": item.dedupe_key,
+            **fixed,
+        }
+        for item in to
+    ]
+    session.connection().execute(_statements(session).insert, rows if len(rows) > 1 else rows[0])
+
+
+def enqueue_selected(
+    session: Session,
+    *,
+    kind: str,
+    user_ids: Select[tuple[int]],
+    user_params: Mapping[str, Any],
+    dedupe: tuple[str, str],
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """`enqueue` to every user a query selects (one column: the user id; `user_params` its bind
+    values), in one INSERT … SELECT: no round trip to read them first. Each message's dedupe key
+    is `dedupe[0] + str(user_id) + dedupe[1]`; a key that exists already is skipped.
+
+    `user_ids` should be built once (a module constant): the statement is built once per query.
+    """
+    statement = _statements(session).selected.get(user_ids)
+    if statement is None:
+        statement = _statements(session).selected[user_ids] = _insert_selected(session, user_ids)
+    fixed = _pending(kind, check_params(find_kind(kind), params or {}), utcnow())
+    values = {f"outbox_{key}": value for key, value in fixed.items()}
+    values |= {"outbox_prefix": dedupe[0], "outbox_suffix": dedupe[1], **user_params}
+    session.connection().execute(statement, values)
+
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+
+
+def _pending(kind: str, params: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "params": params,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+@dataclass
+class _Statements:
+    """One dialect's INSERT … ON CONFLICT (dedupe_key) DO NOTHING statements, built once
+    (PostgreSQL waits for a concurrent insert of the same key, then skips the row)."""
+
+    insert: Any
+    returning_id: Any
+    selected: dict[Select[tuple[int]], Any]
+
+
+_BY_DIALECT: dict[str, _Statements] = {}
+
+
+def _statements(session: Session) -> _Statements:
+    name = session.connection().dialect.name
+    found = _BY_DIALECT.get(name)
+    if found is None:
+        dialect = postgresql if name == "postgresql" else sqlite
+        insert = dialect.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        found = _BY_DIALECT[name] = _Statements(insert, insert.returning(_OUTBOX.c.id), {})
+    return found
+
+
+def _insert_selected(session: Session, user_ids: Select[tuple[int]]) -> Any:
+    chosen = user_ids.subquery()
+    user_id = chosen.c[0]
+    prefix = bindparam("outbox_prefix", type_=String)
+    suffix = bindparam("outbox_suffix", type_=String)
+    columns = {
+        "recipient_user_id": user_id,
+        "channel": null(),
+        "dedupe_key": prefix + sql_cast(user_id, String) + suffix,
+        "kind": bindparam("outbox_kind", type_=String),
+        "params": bindparam("outbox_params", type_=JSON),
+        "status": bindparam("outbox_status", type_=String),
+        "attempts": bindparam("outbox_attempts", type_=Integer),
+        "next_attempt_at": bindparam(
+            "outbox_next_attempt_at", type_=_OUTBOX.c.next_attempt_at.type
+        ),
+        "created_at": bindparam("outbox_created_at", type_=_OUTBOX.c.created_at.type),
+    }
+    query = select(*(value.label(name) for name, value in columns.items())).where(
+        user_id.is_not(None)  # SQLite: a WHERE tells its parser the ON CONFLICT from a join's ON
+    )
+    return _statements(session).insert.from_select(list(columns), query)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -22,14 +22,14 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, union
+from sqlalchemy import bindparam, literal, select, union
 from sqlalchemy.orm import Session
 
 from wellbeing.auth.policy import unit_in_scope
 from wellbeing.oncall.hours import is_office_hours, local_days, office_spans, weekly_span
 from wellbeing.oncall.models import RosterChange, RosterEntry
 from wellbeing.oncall.policy import OnCallPolicy
-from wellbeing.org.models import Role, Unit, User
+from wellbeing.org.models import Role, RoleGrant, Unit, User
 
 Span = tuple[datetime, datetime]
 
@@ -92,6 +92,46 @@ def roster_unit_for(session: Session, unit: Unit) -> Unit | None:
         if unit_id in with_roster:
             return session.get(Unit, unit_id)
     return None
+
+
+@dataclass(frozen=True)
+class Station:
+    """Where an urgent referral goes on call: the unit whose roster applies (None: no roster on
+    the path) and the station answering for the unit (`routing.station_of`'s rule)."""
+
+    roster_unit: Unit | None
+    unit: Unit
+
+
+# Built once (route_urgent asks it for every urgent referral opened outside office hours): the
+# units on a path that have a roster (weekly entries or one-off changes) or a counsellor grant.
+_MARKS = union(
+    select(RosterEntry.unit_id.label("unit_id"), literal("roster").label("mark")).where(
+        RosterEntry.unit_id.in_(bindparam("ids", expanding=True))
+    ),
+    select(RosterChange.unit_id, literal("roster")).where(
+        RosterChange.unit_id.in_(bindparam("ids", expanding=True))
+    ),
+    select(RoleGrant.scope_unit_id, literal("scope")).where(
+        RoleGrant.role == Role.COUNSELLOR.value,
+        RoleGrant.scope_unit_id.in_(bindparam("ids", expanding=True)),
+    ),
+).subquery()
+_MARKED_UNITS = select(Unit, _MARKS.c.mark).join(_MARKS, _MARKS.c.unit_id == Unit.id)
+
+
+def station_for(session: Session, unit: Unit) -> Station:
+    """`roster_unit_for` and `routing.station_of` in one round trip: which units on the unit's
+    path have a roster, and which a counsellor grant is scoped to, loaded with those units."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    found: dict[str, dict[int, Unit]] = {"roster": {}, "scope": {}}
+    for marked, mark in session.execute(_MARKED_UNITS, {"ids": ids}):
+        found[mark][marked.id] = marked
+    nearest = {
+        mark: next((units[i] for i in reversed(ids) if i in units), None)
+        for mark, units in found.items()
+    }
+    return Station(nearest["roster"], nearest["roster"] or nearest["scope"] or unit)
 
 
 def load_roster(session: Session, unit: Unit) -> Roster:

@@ -18,18 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wellbeing.notify.service import Channel, enqueue
+from wellbeing.notify.service import Channel, Outgoing, enqueue_all, enqueue_selected
 from wellbeing.oncall.hours import is_office_hours
 from wellbeing.oncall.models import OnCallRouting
 from wellbeing.oncall.policy import OnCallPolicy
-from wellbeing.oncall.roster import roster_for, roster_unit_for
-from wellbeing.org.models import Role, RoleGrant, Unit, User
+from wellbeing.oncall.roster import load_roster, roster_for, station_for
+from wellbeing.org.models import Role, Unit, User
 from wellbeing.referrals.models import Referral
-from wellbeing.referrals.staff import staff_covering
+from wellbeing.referrals.staff import covering_ids_query
 
 ON_CALL = "referral.on_call"
 ESCALATED = "referral.on_call_escalated"
@@ -37,29 +39,38 @@ NOBODY = "roster.nobody_on_call"
 
 
 def route_urgent(session: Session, referral: Referral, now: datetime, policy: OnCallPolicy) -> None:
-    """Send an urgent referral on call if `now` is outside office hours (once per referral)."""
+    """Send an urgent referral on call if `now` is outside office hours (once per referral: the
+    routing row's key decides, INSERT … ON CONFLICT DO NOTHING, and only its writer tells)."""
     if referral.priority != "urgent" or referral.kind != "referral":
         return
     if is_office_hours(now, policy.office_hours, policy.tz):
         return
-    if session.get(OnCallRouting, referral.id) is not None:
-        return
-    roster = roster_for(session, referral.unit)
-    counsellors = roster.on_call_at(now, Role.COUNSELLOR, policy.tz)
-    station = station_of(session, referral.unit)
-    session.add(
-        OnCallRouting(
-            referral_id=referral.id,
-            unit_id=station.id,
-            routed_at=now,
-            nobody_on_call=not counsellors,
-        )
+    station = station_for(session, referral.unit)
+    roster = load_roster(session, station.roster_unit) if station.roster_unit else None
+    counsellors = roster.on_call_at(now, Role.COUNSELLOR, policy.tz) if roster else []
+    routing = {
+        "referral_id": referral.id,
+        "unit_id": station.unit.id,
+        "routed_at": now,
+        "nobody_on_call": not counsellors,
+        "escalated_at": None,
+    }
+    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+    routed = session.connection().execute(
+        dialect.insert(_ROUTINGS)
+        .values(routing)
+        .on_conflict_do_nothing(index_elements=["referral_id"])
+        .returning(_ROUTINGS.c.referral_id)
     )
-    session.flush()
+    if routed.first() is None:
+        return  # routed before (it opened urgent, or turned urgent earlier)
     if counsellors:
         _tell(session, referral, ON_CALL, counsellors)
     else:
-        _tell_everyone(session, referral, station, NOBODY)
+        _tell_everyone(session, referral, station.unit, NOBODY)
+
+
+_ROUTINGS = cast(Table, OnCallRouting.__table__)
 
 
 def escalate_due(session: Session, now: datetime, policy: OnCallPolicy) -> int:
@@ -106,33 +117,23 @@ def _escalate(
 
 def station_of(session: Session, unit: Unit) -> Unit:
     """The station answering for a unit: its roster's unit, else the nearest counsellor scope."""
-    roster_unit = roster_unit_for(session, unit)
-    if roster_unit is not None:
-        return roster_unit
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    scoped = set(
-        session.scalars(
-            select(RoleGrant.scope_unit_id).where(
-                RoleGrant.role == Role.COUNSELLOR.value, RoleGrant.scope_unit_id.in_(ids)
-            )
-        )
-    )
-    nearest = next((unit_id for unit_id in reversed(ids) if unit_id in scoped), unit.id)
-    return session.get_one(Unit, nearest)
+    return station_for(session, unit).unit
 
 
 def _tell(session: Session, referral: Referral, kind: str, people: Sequence[User]) -> None:
-    for person in people:
-        enqueue(
-            session, kind=kind, recipient=person, dedupe_key=f"{kind}:{referral.id}:{person.id}"
-        )
+    outgoing = [Outgoing(person.id, f"{kind}:{referral.id}:{person.id}") for person in people]
+    enqueue_all(session, kind=kind, to=outgoing)
 
 
 def _tell_everyone(session: Session, referral: Referral, station: Unit, kind: str) -> None:
-    enqueue(
+    """The station's channel and every supervisor covering the referral's unit."""
+    channel = Outgoing(Channel("station", station.code), f"{kind}:{referral.id}:station")
+    enqueue_all(session, kind=kind, to=[channel])
+    covering, covering_params = covering_ids_query(referral.unit_id, Role.SUPERVISOR)
+    enqueue_selected(
         session,
         kind=kind,
-        recipient=Channel("station", station.code),
-        dedupe_key=f"{kind}:{referral.id}:station",
+        user_ids=covering,
+        user_params=covering_params,
+        dedupe=(f"{kind}:{referral.id}:", ""),
     )
-    _tell(session, referral, kind, staff_covering(session, referral.unit, Role.SUPERVISOR))

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from wellbeing.audit.service import record as audit
 from wellbeing.auth.policy import referral_scope_clause
 from wellbeing.core.clock import utcnow
-from wellbeing.notify.service import enqueue
+from wellbeing.core.db import new_id
 from wellbeing.org.models import Role, Unit, User
 from wellbeing.referrals.clocks import minutes_of, start_contact_clock, tighten_running_clock
 from wellbeing.referrals.errors import (
@@ -32,13 +32,18 @@ from wellbeing.referrals.models import (
     Outcome,
     Referral,
     ReferralEvent,
-    ReferralSubmission,
     RiskAssessment,
     Status,
     queue_rank,
 )
+from wellbeing.referrals.opening import (
+    LINK_SUBMISSION,
+    ReferralPlan,
+    insert_opened,
+    plan_referral,
+    tell_covering,
+)
 from wellbeing.referrals.review import ReviewPolicy, mark_for_review
-from wellbeing.referrals.staff import staff_ids_covering
 from wellbeing.rules import Priority
 
 
@@ -109,9 +114,6 @@ _OPEN_REFERRAL = (
 )
 
 
-_LINK_SUBMISSION = cast(Table, ReferralSubmission.__table__).insert()
-
-
 def find_referral(session: Session, referral_id: str) -> Referral | None:
     """The referral with this id, if any (whether the caller may see it is `permissions`')."""
     return session.get(Referral, referral_id)
@@ -131,36 +133,48 @@ def open_or_join(
     crisis: bool,
     deadlines: Deadlines,
     submission_id: str | None = None,
+    plan: ReferralPlan | None = None,
 ) -> Referral:
-    """Open a referral, or add these reasons to the officer's open one (priority may rise)."""
+    """Open a referral, or add these reasons to the officer's open one (priority may rise).
+
+    `plan` is what `opening.plan_referral` read for this officer and priority (read now when
+    not given); a new referral gets the planned id."""
     now = utcnow()
-    referral = open_referral_for(session, officer)
+    plan = plan or plan_referral(session, officer, priority)
+    referral = plan.joined
     if referral is None:
         referral = Referral(
+            id=plan.id,
             officer_id=officer.id,
-            unit_id=officer.unit_id,
+            unit_id=plan.unit.id,
             priority=priority.value,
             priority_rank=queue_rank(priority),
+            status=Status.OPEN.value,
+            kind=Kind.REFERRAL.value,
             crisis=crisis,
             opened_at=now,
             claim_deadline=now + deadlines.for_priority(priority),
             contact_minutes=minutes_of(deadlines.contact_for(priority)),
             close_minutes=minutes_of(deadlines.close_for(priority)),
-            reasons=[reason.as_dict(now) for reason in reasons],
         )
-        session.add(referral)  # flushed before its event: the event's relationship orders them
-        add_event(session, referral, None, "opened", {"priority": priority.value})
-        _tell(session, referral, Role.COUNSELLOR, "referral.waiting", "opened")
-    else:
-        referral.reasons = [*referral.reasons, *(reason.as_dict(now) for reason in reasons)]
-        referral.crisis = referral.crisis or crisis
-        add_event(session, referral, None, "reasons_added", {"count": len(reasons)})
-        if queue_rank(priority) < referral.priority_rank:
-            _raise_priority(session, referral, priority, deadlines, now)
+        referral.reasons = [reason.as_dict(now) for reason in reasons]
+        referral.unit = plan.unit  # loaded: on-call routing reads it without a query
+        event = ReferralEvent(id=new_id(), referral_id=referral.id, officer_id=officer.id)
+        event.at, event.actor_id, event.kind = utcnow(), None, "opened"
+        event.detail = {"priority": priority.value}
+        insert_opened(session, referral, event, submission_id)
+        _audit_event(session, referral, None, "opened")
+        tell_covering(session, referral, Role.COUNSELLOR, "referral.waiting", "opened")
+        return referral
+    referral.reasons = [*referral.reasons, *(reason.as_dict(now) for reason in reasons)]
+    referral.crisis = referral.crisis or crisis
+    add_event(session, referral, None, "reasons_added", {"count": len(reasons)})
+    if queue_rank(priority) < referral.priority_rank:
+        _raise_priority(session, referral, priority, deadlines, now)
     session.flush()
     if submission_id is not None:  # after the flush: the referral row exists
         values = {"referral_id": referral.id, "submission_id": submission_id}
-        session.connection().execute(_LINK_SUBMISSION, values)
+        session.connection().execute(LINK_SUBMISSION, values)
     return referral
 
 
@@ -215,7 +229,9 @@ def _raise_priority(
     referral.close_minutes = min(referral.close_minutes or close, close)
     tighten_running_clock(referral, now)
     add_event(session, referral, None, "priority_raised", {"priority": priority.value})
-    _tell(session, referral, Role.COUNSELLOR, "referral.waiting", f"raised:{priority.value}")
+    tell_covering(
+        session, referral, Role.COUNSELLOR, "referral.waiting", f"raised:{priority.value}"
+    )
 
 
 def claim(session: Session, referral: Referral, counsellor: User) -> Referral:
@@ -282,7 +298,7 @@ def record_contact(
         referral.contact_deadline = now + timedelta(minutes=referral.contact_minutes) / 2
         if referral.failed_attempts == UNREACHABLE_AFTER and referral.priority == "urgent":
             add_event(session, referral, None, "unreachable", {"attempts": UNREACHABLE_AFTER})
-            _tell(session, referral, Role.SUPERVISOR, "referral.unreachable", "unreachable")
+            tell_covering(session, referral, Role.SUPERVISOR, "referral.unreachable", "unreachable")
     session.flush()
     return referral
 
@@ -369,6 +385,11 @@ def add_event(
         detail=detail,
     )
     session.add(event)
+    _audit_event(session, referral, actor, kind)
+    return event
+
+
+def _audit_event(session: Session, referral: Referral, actor: User | None, kind: str) -> None:
     audit(
         session,
         actor=actor,
@@ -376,16 +397,3 @@ def add_event(
         target_type="referral",
         target_id=referral.id,
     )
-    return event
-
-
-def _tell(session: Session, referral: Referral, role: Role, kind: str, step: str) -> None:
-    """Everyone holding `role` over the referral's unit, once per step (dedupe keys)."""
-    for person_id in staff_ids_covering(session, referral.unit_id, role):
-        enqueue(
-            session,
-            kind=kind,
-            recipient=person_id,
-            params={"priority": referral.priority},
-            dedupe_key=f"referral:{referral.id}:{step}:{person_id}",
-        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from wellbeing.org.models import Role, RoleGrant, Unit, User
@@ -26,6 +26,30 @@ _COVERING = select(_USERS.c.id).where(
     ),
 )
 _COVERING_IDS = _COVERING.order_by(_USERS.c.id)
+
+
+_SCOPE = _UNITS.alias("scope")
+_TARGET = _UNITS.alias("target")
+# The same people for a unit named by id: its ancestors found in SQL (a scope's path is a prefix
+# of the unit's path), so a caller needs neither the unit's path nor a read of its own first.
+_COVERING_UNIT = select(_USERS.c.id).where(
+    _USERS.c.active.is_(True),
+    _USERS.c.id.in_(
+        select(_GRANTS.c.user_id)
+        .join(_SCOPE, _SCOPE.c.id == _GRANTS.c.scope_unit_id)
+        .join(_TARGET, _TARGET.c.id == bindparam("unit_id"))
+        .where(
+            _GRANTS.c.role == bindparam("role"),
+            _TARGET.c.path.startswith(_SCOPE.c.path),
+        )
+    ),
+)
+
+
+def covering_ids_query(unit_id: int, role: Role) -> tuple[Select[tuple[int]], dict[str, object]]:
+    """`staff_ids_covering` as a query to embed and its bind values (`notify.enqueue_selected`:
+    one INSERT … SELECT); the query is built once."""
+    return _COVERING_UNIT, {"unit_id": unit_id, "role": role.value}
 
 
 def staff_covering(session: Session, unit: Unit, role: Role) -> list[User]:

@@ -1,11 +1,16 @@
 """What a scored submission causes, inside its transaction: rules, referral, facts, audit.
 
-Called by `service.submit` after the submission row is written; any failure here rolls the
-whole submission back, so a referral can never be lost while its submission is kept.
+`foresee` runs before the submission row is written and writes nothing: it evaluates the rules
+(pure) and reads the referral the submission will open or join, so what the officer is told —
+crisis, referral id and priority, follow-ups — is sealed into the submission once.
+`apply_consequences` runs after the row is written and writes what was foreseen; any failure
+there rolls the whole submission back, so a referral can never be lost while its submission is
+kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from fractions import Fraction
@@ -19,6 +24,7 @@ from wellbeing.facts.service import record_fact
 from wellbeing.instruments import Definition, Result
 from wellbeing.oncall.routing import route_urgent
 from wellbeing.org.models import User
+from wellbeing.referrals.opening import ReferralPlan, plan_referral
 from wellbeing.referrals.service import Reason, open_or_join
 from wellbeing.rules import Evaluation, evaluate
 from wellbeing.screening.models import Assignment, AssignmentStatus, Submission
@@ -37,6 +43,46 @@ class Consequences:
     follow_ups: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Foreseen:
+    """The rules' verdict and the referral it opens or joins, known before anything is written."""
+
+    evaluation: Evaluation
+    crisis: bool
+    plan: ReferralPlan | None
+    follow_ups: list[dict[str, Any]]  # an assigned one's assignment_id: None until written
+
+    @property
+    def told(self) -> Consequences:
+        """What the officer will be told; an assigned follow-up's id is None until written."""
+        referral = None
+        if self.plan is not None:
+            referral = {"id": self.plan.id, "priority": self.plan.priority}
+        return Consequences(self.crisis, referral, self.follow_ups)
+
+    @property
+    def assigns(self) -> bool:
+        """Whether a follow-up is assigned: its assignment's id comes from the database."""
+        return any(offer["mode"] == "assign" for offer in self.follow_ups)
+
+
+def foresee(
+    session: Session,
+    policy: ScreeningPolicy,
+    officer: User,
+    result: Result,
+    critical: bool,
+    previous_total: Fraction | None,
+) -> Foreseen:
+    """Evaluate the rules and read the referral to open or join; nothing is written."""
+    evaluation = evaluate(policy.rules, result, previous_total)
+    plan = None
+    if evaluation.priority is not None:
+        plan = plan_referral(session, officer, evaluation.priority)
+    offered = _offered(evaluation, policy)
+    return Foreseen(evaluation, critical or evaluation.crisis, plan, offered)
+
+
 def apply_consequences(
     session: Session,
     policy: ScreeningPolicy,
@@ -45,14 +91,14 @@ def apply_consequences(
     result: Result,
     submission: Submission,
     assignment: OpenAssignment | None,
-    critical: bool,
-    previous_total: Fraction | None,
+    foreseen: Foreseen,
 ) -> Consequences:
-    """Evaluate the rules and write the referral, follow-ups, fact and audit entry."""
-    evaluation = evaluate(policy.rules, result, previous_total)
-    crisis = critical or evaluation.crisis
-    referral = _refer(session, policy, officer, evaluation, submission, crisis)
-    follow_ups = _follow_ups(session, policy, officer, evaluation)
+    """Write the referral, follow-ups, fact and audit entry `foresee` found."""
+    evaluation, crisis = foreseen.evaluation, foreseen.crisis
+    referral = _refer(session, policy, officer, foreseen, submission)
+    follow_ups = foreseen.follow_ups
+    if foreseen.assigns:
+        follow_ups = _offered(evaluation, policy, lambda name: _assign(session, officer, name))
     if assignment is not None and assignment.wave_id is not None and result.complete:
         record_fact(
             session,
@@ -78,10 +124,10 @@ def _refer(
     session: Session,
     policy: ScreeningPolicy,
     officer: User,
-    evaluation: Evaluation,
+    foreseen: Foreseen,
     submission: Submission,
-    crisis: bool,
 ) -> dict[str, Any] | None:
+    evaluation = foreseen.evaluation
     if evaluation.priority is None:
         return None
     reasons = [
@@ -98,36 +144,27 @@ def _refer(
         officer,
         priority=evaluation.priority,
         reasons=reasons,
-        crisis=crisis,
+        crisis=foreseen.crisis,
         deadlines=policy.deadlines,
         submission_id=submission.id,
+        plan=foreseen.plan,
     )
     route_urgent(session, referral, utcnow(), policy.on_call)  # outside office hours: on call
     return {"id": referral.id, "priority": referral.priority}
 
 
-def _follow_ups(
-    session: Session, policy: ScreeningPolicy, officer: User, evaluation: Evaluation
+def _offered(
+    evaluation: Evaluation, policy: ScreeningPolicy, assign: Callable[[str], int] | None = None
 ) -> list[dict[str, Any]]:
-    """The follow-ups offered, each with the assignment to answer it in (None: a self-check)."""
+    """The follow-ups offered, each with the assignment to answer it in (None: a self-check, or
+    an assignment not written yet when `assign` is None)."""
     offered: list[dict[str, Any]] = []
     for follow_up in evaluation.follow_ups:
         if follow_up.instrument not in policy.catalogue:
             continue
         assignment_id = None
-        if follow_up.mode == "assign":
-            now = utcnow()
-            assignment = Assignment(
-                officer_id=officer.id,
-                unit_id=officer.unit_id,
-                instruments=[follow_up.instrument],
-                opens_at=now,
-                closes_at=now + FOLLOW_UP_WINDOW,
-                status=AssignmentStatus.PENDING.value,
-            )
-            session.add(assignment)
-            session.flush()  # its id: the officer (or their phone) starts it by this id
-            assignment_id = assignment.id
+        if follow_up.mode == "assign" and assign is not None:
+            assignment_id = assign(follow_up.instrument)
         offered.append(
             {
                 "instrument": follow_up.instrument,
@@ -136,3 +173,18 @@ def _follow_ups(
             }
         )
     return offered
+
+
+def _assign(session: Session, officer: User, instrument: str) -> int:
+    now = utcnow()
+    assignment = Assignment(
+        officer_id=officer.id,
+        unit_id=officer.unit_id,
+        instruments=[instrument],
+        opens_at=now,
+        closes_at=now + FOLLOW_UP_WINDOW,
+        status=AssignmentStatus.PENDING.value,
+    )
+    session.add(assignment)
+    session.flush()  # its id: the officer (or their phone) starts it by this id
+    return assignment.id

@@ -28,7 +28,7 @@ from wellbeing.instruments import (
 )
 from wellbeing.org.models import User
 from wellbeing.screening.admission import Admission, admission
-from wellbeing.screening.consequences import apply_consequences
+from wellbeing.screening.consequences import Consequences, apply_consequences, foresee
 from wellbeing.screening.drafts import discard_draft
 from wellbeing.screening.errors import (
     AssignmentUnavailable,
@@ -107,6 +107,11 @@ def submit(
     refuses it (a retry of a voluntary check, or a concurrent request with the same key that
     won the race), the caller's transaction is rolled back before the original is read: the
     caller must not have written anything of its own before calling this.
+
+    What the submission causes is foreseen before that INSERT, by reads only (the rules are
+    pure; the referral it opens or joins is read with the officer's unit), so the payload —
+    with the referral's id and priority and the follow-ups offered — is sealed and written once;
+    only an assigned follow-up (its assignment id comes from the database) seals it again.
     """
     try:
         definition, result, admitted = _admissible(
@@ -119,6 +124,7 @@ def submit(
         return replay(previous, instrument_id, answers)
     assignment = admitted.assignment
     critical = bool(critical_flags(definition, result))
+    foreseen = foresee(session, policy, officer, result, critical, admitted.previous_total)
     submission = Submission(
         officer_id=officer.id,
         instrument_id=definition.id,
@@ -130,7 +136,7 @@ def submit(
         submitted_at=utcnow(),
     )
     payload = {"answers": dict(answers), "result": result.to_record(), "crisis": critical}
-    submission.payload = payload  # sealed here, bound to its id and officer
+    submission.payload = _told(payload, critical, foreseen.told)  # sealed once, bound to its id
     try:  # the first write: the unique (officer, key) constraint speaks here
         session.connection().execute(_INSERT_SUBMISSION, _column_values(submission))
     except IntegrityError:
@@ -141,31 +147,26 @@ def submit(
         return replay(previous, instrument_id, answers)
     make_transient_to_detached(submission)  # the row exists: the session now tracks it as such
     session.add(submission)
-    if assignment is not None:
-        record_progress(session, assignment, definition.id)
-    with appended_last(session):  # the audit chain's lock only for the last statements
+    with appended_last(session):  # the last writes, and the audit entry, in one round trip
+        if assignment is not None:
+            record_progress(session, assignment, definition.id)
         discard_draft(session, officer, definition.id, assignment.id if assignment else None)
         caused = apply_consequences(
-            session,
-            policy,
-            officer,
-            definition,
-            result,
-            submission,
-            assignment,
-            critical,
-            admitted.previous_total,
+            session, policy, officer, definition, result, submission, assignment, foreseen
         )
-        if caused.crisis != critical or caused.referral or caused.follow_ups:
-            submission.payload = {
-                **payload,
-                "crisis": caused.crisis,
-                "referral": caused.referral,
-                "follow_ups": caused.follow_ups,
-            }
+        if caused != foreseen.told:  # an assigned follow-up's id exists only now: sealed again
+            submission.payload = _told(payload, critical, caused)
     return SubmissionOutcome(
         submission, result.to_dict(), caused.crisis, caused.referral, False, caused.follow_ups
     )
+
+
+def _told(payload: dict[str, Any], critical: bool, told: Consequences) -> dict[str, Any]:
+    """The sealed payload: what was scored, and what the officer was told beyond the score."""
+    if told.crisis == critical and not told.referral and not told.follow_ups:
+        return payload
+    extra = {"crisis": told.crisis, "referral": told.referral, "follow_ups": told.follow_ups}
+    return {**payload, **extra}
 
 
 _SUBMISSIONS = cast(Table, Submission.__table__)

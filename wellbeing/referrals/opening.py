@@ -1,0 +1,148 @@
+"""Opening a referral in few round trips: what a submission will open or join is read once (with
+the officer's unit) before anything is written, and a new referral, its first event and the
+submission behind it are written as Core INSERTs, not through the unit of work.
+
+`plan_referral` is a read: the submission pipeline asks it before its own INSERT, so the
+referral's id and resulting priority can be sealed into the submission once
+(`screening.service.submit`); `referrals.service.open_or_join` then writes what was planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, bindparam, select
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from wellbeing.core.db import new_id
+from wellbeing.notify.service import enqueue_selected
+from wellbeing.org.models import Role, Unit, User
+from wellbeing.referrals.models import (
+    Kind,
+    Referral,
+    ReferralEvent,
+    ReferralSubmission,
+    Status,
+    queue_rank,
+)
+from wellbeing.referrals.staff import covering_ids_query
+from wellbeing.rules import Priority
+
+
+@dataclass(frozen=True)
+class ReferralPlan:
+    """What opening or joining will do: the officer's unit, the open referral joined (None: a
+    new one), the referral's id either way, and its priority afterwards."""
+
+    unit: Unit
+    joined: Referral | None
+    id: str
+    priority: str
+
+
+# Built once: the officer's unit and open referral (not an outreach task) in one round trip.
+_UNIT_AND_OPEN_REFERRAL = (
+    select(Unit, Referral)
+    .outerjoin(
+        Referral,
+        and_(
+            Referral.officer_id == bindparam("officer_id"),
+            Referral.status != Status.CLOSED.value,
+            Referral.kind == Kind.REFERRAL.value,
+        ),
+    )
+    .where(Unit.id == bindparam("unit_id"))
+    .limit(1)
+)
+
+
+def plan_referral(session: Session, officer: User, priority: Priority) -> ReferralPlan:
+    """Read (never write) what opening or joining a referral of this priority will do."""
+    params = {"officer_id": officer.id, "unit_id": officer.unit_id}
+    unit, joined = session.execute(_UNIT_AND_OPEN_REFERRAL, params).one()
+    if joined is None:
+        return ReferralPlan(unit, None, new_id(), priority.value)
+    rises = queue_rank(priority) < joined.priority_rank
+    return ReferralPlan(unit, joined, joined.id, priority.value if rises else joined.priority)
+
+
+_REFERRALS = cast(Table, Referral.__table__)
+_EVENTS = cast(Table, ReferralEvent.__table__)
+_INSERT_REFERRAL = _REFERRALS.insert()
+_INSERT_EVENT = _EVENTS.insert()
+LINK_SUBMISSION = cast(Table, ReferralSubmission.__table__).insert()
+
+
+def insert_opened(
+    session: Session, referral: Referral, event: ReferralEvent, submission_id: str | None
+) -> None:
+    """Write a new referral (every column set or defaulted here), its first event and the
+    submission behind it — on PostgreSQL as one statement (data-modifying CTEs; foreign keys
+    are checked at its end), elsewhere as three; the referral is then tracked as persistent."""
+    connection = session.connection()
+    row, first = _row(referral, _REFERRALS), _row(event, _EVENTS)
+    if connection.dialect.name == "postgresql":
+        values = {f"referral_{key}": value for key, value in row.items()}
+        values |= {f"event_{key}": value for key, value in first.items()}
+        values["link_submission_id"] = submission_id
+        connection.execute(_OPENING_PG[submission_id is not None], values)
+    else:
+        connection.execute(_INSERT_REFERRAL, row)
+        connection.execute(_INSERT_EVENT, first)
+        if submission_id is not None:
+            link = {"referral_id": referral.id, "submission_id": submission_id}
+            connection.execute(LINK_SUBMISSION, link)
+    make_transient_to_detached(referral)  # the row exists (its unit, if set, stays loaded)
+    session.add(referral)
+
+
+def _opening_pg(linked: bool) -> Any:
+    """WITH referral AS (INSERT …)[, link AS (INSERT …)] INSERT INTO referral_events …"""
+
+    def bound(table: Table, prefix: str) -> dict[str, Any]:
+        return {c.key: bindparam(f"{prefix}_{c.key}", type_=c.type) for c in table.columns}
+
+    statement = _EVENTS.insert().values(bound(_EVENTS, "event"))
+    statement = statement.add_cte(
+        _REFERRALS.insert().values(bound(_REFERRALS, "referral")).cte("opened_referral")
+    )
+    if linked:
+        link = LINK_SUBMISSION.values(
+            referral_id=bindparam("referral_id", type_=_REFERRALS.c.id.type),
+            submission_id=bindparam("link_submission_id", type_=_REFERRALS.c.id.type),
+        )
+        statement = statement.add_cte(link.cte("linked_submission"))
+    return statement
+
+
+_OPENING_PG = {linked: _opening_pg(linked) for linked in (False, True)}
+
+
+def tell_covering(session: Session, referral: Referral, role: Role, kind: str, step: str) -> None:
+    """Everyone holding `role` over the referral's unit, once per step (dedupe keys
+    `referral:<id>:<step>:<user id>`), in one INSERT … SELECT."""
+    covering, covering_params = covering_ids_query(referral.unit_id, role)
+    enqueue_selected(
+        session,
+        kind=kind,
+        user_ids=covering,
+        user_params=covering_params,
+        dedupe=(f"referral:{referral.id}:{step}:", ""),
+        params={"priority": referral.priority},
+    )
+
+
+def _row(obj: object, table: Table) -> dict[str, Any]:
+    """The column values of a transient model instance, scalar column defaults filled in."""
+    values = {}
+    for column in table.columns:
+        value = getattr(obj, column.key)
+        default = column.default
+        if value is None and default is not None:
+            if not default.is_scalar:
+                raise ValueError(f"{table.name}.{column.key} must be set before a Core INSERT")
+            value = default.arg  # type: ignore[attr-defined]
+            setattr(obj, column.key, value)  # the tracked instance shows what was written
+        values[column.key] = value
+    return values
