@@ -6,7 +6,9 @@ concurrent clients: the baseline endpoint (the raw body inserted, nothing else; 
 only with WELLBEING_BENCH_BASELINE=1) and the same bodies through POST /api/v1/submissions
 (validation, scoring, sealing, rules, referral, facts, audit, outbox), alternating the two on
 --rounds slices of the submissions so both see the same drift of a shared machine. Prints
-submissions/s and p50/p95/p99 latency of both, the ratio, and each round's ratio. Run from the
+submissions/s and p50/p95/p99 latency of both, the ratio, the p99 ratio, each round's ratio,
+and last `RATIO submit <pipeline/baseline throughput>`. The scheduler's audit sequencer runs
+beside the server (every 5 s), and the audit chain is verified after the run. Run from the
 repository root:
 
     .venv/bin/python bench/submit.py [--workers 2] [--threads 1] [--clients 8] [--officers 300]
@@ -179,10 +181,13 @@ def run(args: argparse.Namespace) -> None:
     base_rate = summary("baseline", base, base_s)
     full_rate = summary("pipeline", full, full_s)
     print(f"  ratio     pipeline/baseline throughput = {full_rate / base_rate:.2f}")
+    p99 = [statistics.quantiles([o.reply.seconds for o in s], n=100)[98] for s in (full, base)]
+    print(f"  p99       pipeline/baseline = {p99[0] / p99[1]:.2f} (aim <= 1.5)")
     each = " ".join(f"{ratio:.2f}" for ratio in ratios)
     print(f"  per round {each} (median {statistics.median(ratios):.2f})")
     if problems:
         raise SystemExit("store check failed: " + "; ".join(problems[:5]))
+    print(f"RATIO submit {full_rate / base_rate:.3f}")
 
 
 def main() -> None:
