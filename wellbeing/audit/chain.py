@@ -78,6 +78,22 @@ class Link:
         return hashlib.sha256(self.canonical()).hexdigest()
 
 
+def link_of(row: Any, *, seq: int, prev_hash: str, detail: Mapping[str, Scalar]) -> Link:
+    """The hashed view of a stored entry (any object with the entry's columns as attributes),
+    at `seq` after `prev_hash`, with its detail already parsed."""
+    return Link(
+        seq=seq,
+        time=row.time,
+        actor_id=row.actor_id,
+        actor_name=row.actor_name,
+        action=row.action,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        detail=detail,
+        prev_hash=prev_hash,
+    )
+
+
 def canonical_json(document: Mapping[str, Any]) -> str:
     """JSON with sorted keys, no whitespace and UTF-8 text (the one encoding that is hashed)."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.audit.chain import Link, Scalar
+from wellbeing.audit.chain import Link, Scalar, link_of
 from wellbeing.core.db import Base
 
 HEAD_ID = 1
@@ -64,17 +64,7 @@ class AuditEntry(Base):
         """The hashed view of this (linked) entry."""
         if self.seq is None or self.prev_hash is None:
             raise ValueError(f"audit entry {self.id} is not linked yet")
-        return Link(
-            seq=self.seq,
-            time=self.time,
-            actor_id=self.actor_id,
-            actor_name=self.actor_name,
-            action=self.action,
-            target_type=self.target_type,
-            target_id=self.target_id,
-            detail=self.detail,
-            prev_hash=self.prev_hash,
-        )
+        return link_of(self, seq=self.seq, prev_hash=self.prev_hash, detail=self.detail)
 
 
 class AuditHead(Base):

@@ -26,7 +26,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from wellbeing.audit.chain import Link
+from wellbeing.audit.chain import Link, link_of
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
 
@@ -147,14 +147,4 @@ def _link(row: Any, seq: int, prev_hash: str) -> Link:
         detail = None
     if not isinstance(detail, dict):  # only `record` writes entries: this one was tampered with
         raise AuditError(f"unlinked audit entry {row.id} has a malformed detail: not linking")
-    return Link(
-        seq=seq,
-        time=row.time,
-        actor_id=row.actor_id,
-        actor_name=row.actor_name,
-        action=row.action,
-        target_type=row.target_type,
-        target_id=row.target_id,
-        detail=detail,
-        prev_hash=prev_hash,
-    )
+    return link_of(row, seq=seq, prev_hash=prev_hash, detail=detail)

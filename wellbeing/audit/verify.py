@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
-from wellbeing.audit.chain import Link
+from wellbeing.audit.chain import link_of
 from wellbeing.audit.errors import AuditError
 from wellbeing.audit.models import HEAD_ID, AuditEntry, AuditHead
 from wellbeing.audit.sequencer import unlinked_tail
@@ -162,15 +162,6 @@ def _digest(row: Row[Any]) -> str | None:
         detail = json.loads(row.detail_json)
     except ValueError:
         return None
-    link = Link(
-        seq=row.seq,
-        time=row.time,
-        actor_id=row.actor_id,
-        actor_name=row.actor_name,
-        action=row.action,
-        target_type=row.target_type,
-        target_id=row.target_id,
-        detail=detail if isinstance(detail, dict) else {},
-        prev_hash=row.prev_hash,
-    )
+    parsed = detail if isinstance(detail, dict) else {}
+    link = link_of(row, seq=row.seq, prev_hash=row.prev_hash, detail=parsed)
     return link.digest()

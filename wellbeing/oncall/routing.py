@@ -24,14 +24,14 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from wellbeing.notify.service import Channel, Outgoing, enqueue_all, enqueue_selected
+from wellbeing.notify.service import Channel, Outgoing, enqueue_all
 from wellbeing.oncall.hours import is_office_hours
 from wellbeing.oncall.models import OnCallRouting
 from wellbeing.oncall.policy import OnCallPolicy
 from wellbeing.oncall.roster import load_roster, roster_for, station_for
 from wellbeing.org.models import Role, Unit, User
 from wellbeing.referrals.models import Referral
-from wellbeing.referrals.staff import covering_ids_query
+from wellbeing.referrals.staff import tell_staff_covering
 
 ON_CALL = "referral.on_call"
 ESCALATED = "referral.on_call_escalated"
@@ -129,11 +129,10 @@ def _tell_everyone(session: Session, referral: Referral, station: Unit, kind: st
     """The station's channel and every supervisor covering the referral's unit."""
     channel = Outgoing(Channel("station", station.code), f"{kind}:{referral.id}:station")
     enqueue_all(session, kind=kind, to=[channel])
-    covering, covering_params = covering_ids_query(referral.unit_id, Role.SUPERVISOR)
-    enqueue_selected(
+    tell_staff_covering(
         session,
+        referral.unit_id,
+        Role.SUPERVISOR,
         kind=kind,
-        user_ids=covering,
-        user_params=covering_params,
-        dedupe=(f"{kind}:{referral.id}:", ""),
+        dedupe_prefix=f"{kind}:{referral.id}:",
     )

@@ -16,7 +16,6 @@ from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from wellbeing.core.db import new_id
-from wellbeing.notify.service import enqueue_selected
 from wellbeing.org.models import Role, Unit, User
 from wellbeing.referrals.models import (
     Kind,
@@ -26,7 +25,7 @@ from wellbeing.referrals.models import (
     Status,
     queue_rank,
 )
-from wellbeing.referrals.staff import covering_ids_query
+from wellbeing.referrals.staff import tell_staff_covering
 from wellbeing.rules import Priority
 
 
@@ -122,13 +121,12 @@ _OPENING_PG = {linked: _opening_pg(linked) for linked in (False, True)}
 def tell_covering(session: Session, referral: Referral, role: Role, kind: str, step: str) -> None:
     """Everyone holding `role` over the referral's unit, once per step (dedupe keys
     `referral:<id>:<step>:<user id>`), in one INSERT … SELECT."""
-    covering, covering_params = covering_ids_query(referral.unit_id, role)
-    enqueue_selected(
+    tell_staff_covering(
         session,
+        referral.unit_id,
+        role,
         kind=kind,
-        user_ids=covering,
-        user_params=covering_params,
-        dedupe=(f"referral:{referral.id}:{step}:", ""),
+        dedupe_prefix=f"referral:{referral.id}:{step}:",
         params={"priority": referral.priority},
     )
 

@@ -3,11 +3,13 @@ ancestor (the counsellors told of a referral, the supervisors it escalates to)."
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Mapping
+from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, select
 from sqlalchemy.orm import Session
 
+from wellbeing.notify.service import enqueue_selected
 from wellbeing.org.models import Role, RoleGrant, Unit, User
 
 _UNITS = cast(Table, Unit.__table__)
@@ -44,6 +46,28 @@ _COVERING_UNIT = select(_USERS.c.id).where(
         )
     ),
 )
+
+
+def tell_staff_covering(
+    session: Session,
+    unit_id: int,
+    role: Role,
+    *,
+    kind: str,
+    dedupe_prefix: str,
+    params: Mapping[str, Any] | None = None,
+) -> None:
+    """A message to everyone holding `role` over the unit, in one INSERT … SELECT (no read of
+    who they are first); dedupe keys `dedupe_prefix + user id`, so each is told once."""
+    covering, covering_params = covering_ids_query(unit_id, role)
+    enqueue_selected(
+        session,
+        kind=kind,
+        user_ids=covering,
+        user_params=covering_params,
+        dedupe=(dedupe_prefix, ""),
+        params=params,
+    )
 
 
 def covering_ids_query(unit_id: int, role: Role) -> tuple[Select[tuple[int]], dict[str, object]]:
