@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher, Type
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from wellbeing.app import create_app
+from wellbeing.auth import passwords
 from wellbeing.core import clock
 from wellbeing.core.db import make_engine
 from wellbeing.core.migrate import upgrade_to_head
@@ -31,6 +33,7 @@ from wellbeing.referrals.models import Referral
 from wellbeing.rules import Priority
 
 TEST_PASSWORD = "insecure-test-password"
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
 TEST_SECRET = "insecure-test-secret-key-0123456789"
 
 
@@ -275,6 +278,22 @@ def scratch_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request: pytest.FixtureRequest) -> Iterator[None]:
+    """argon2id at its cheapest inside this process (t=1, m=8 KiB: ~0.1 ms against ~25 ms), as
+    Django's testing guide advises for its hashers: thousands of test users and sign-ins would
+    otherwise spend minutes of CPU on a cost that is there to slow attackers. The production
+    parameters are asserted in tests/auth/test_passwords.py, marked `real_password_cost`; served
+    processes (faults, browser tests, fuzzing, CLI subprocesses) keep them."""
+    if request.node.get_closest_marker("real_password_cost"):
+        yield
+        return
+    real = passwords._hasher
+    passwords._hasher = CHEAP_HASHER
+    yield
+    passwords._hasher = real
 
 
 @pytest.fixture(autouse=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.low_level import Type as LowType
 
 from wellbeing.auth import passwords
 from wellbeing.org.models import User
+
+pytestmark = pytest.mark.real_password_cost
 
 
 def test_hash_uses_argon2id_at_owasp_minimum_or_more() -> None:
