@@ -18,10 +18,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from wellbeing.core.sqlite_gate import GatedConnection
 
 logger = logging.getLogger("wellbeing.db")
 T = TypeVar("T")
@@ -95,8 +97,21 @@ def _tune_sqlite(engine: Engine) -> None:
         # (SQLITE_BUSY_SNAPSHOT under WAL; the busy timeout cannot help it), so concurrent
         # requests would fail instead of wait. Hence only reading sessions begin DEFERRED:
         # under WAL they read a snapshot and never wait for the writer.
-        mode = connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
-        connection.exec_driver_sql("BEGIN" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
+        # A writer first waits at the writer gate (wellbeing.core.sqlite_gate), so it starts the
+        # moment the writer before it commits instead of after a busy-handler sleep.
+        if connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE") == "DEFERRED":
+            connection.exec_driver_sql("BEGIN")
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        gated = isinstance(dbapi_connection, GatedConnection)
+        if gated:
+            dbapi_connection.take_writer_gate()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if gated:
+                dbapi_connection.give_back_writer_gate()
+            raise
 
 
 class WriteInReadTransaction(RuntimeError):
@@ -140,8 +155,10 @@ def _install_read_guard(engine: Engine) -> None:
 
 def make_engine(url: str) -> Engine:
     """Create the engine for a URL, with the SQLite tuning when it is SQLite."""
-    engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
+    is_sqlite = make_url(url).get_backend_name() == "sqlite"
+    connect_args = {"factory": GatedConnection} if is_sqlite else {}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    if is_sqlite:
         _tune_sqlite(engine)
     _install_read_guard(engine)
     return engine
