@@ -56,9 +56,24 @@ _UNIT_AND_OPEN_REFERRAL = (
 )
 
 
+# The officer's row, locked until the transaction ends, so that two submissions of one officer
+# at once (a phone and a desk) plan one after the other: the second, planning after the first
+# committed, joins the referral the first opened instead of opening its own. A statement of its
+# own, before the plan's read: under READ COMMITTED only a new statement sees what the first
+# committed while this one waited. FOR NO KEY UPDATE: it excludes another planner, but not the
+# FOR KEY SHARE a foreign key to the officer takes, so rows referring to the officer are never
+# held up by it. SQLite needs none: its writers run one at a time.
+_LOCK_OFFICER = (
+    select(User.id).where(User.id == bindparam("officer_id")).with_for_update(key_share=True)
+)
+
+
 def plan_referral(session: Session, officer: User, priority: Priority) -> ReferralPlan:
-    """Read (never write) what opening or joining a referral of this priority will do."""
+    """Read what opening or joining a referral of this priority will do (writes nothing; on
+    PostgreSQL it locks the officer's row for the rest of the transaction first)."""
     params = {"officer_id": officer.id, "unit_id": officer.unit_id}
+    if session.connection().dialect.name == "postgresql":
+        session.execute(_LOCK_OFFICER, params)
     unit, joined = session.execute(_UNIT_AND_OPEN_REFERRAL, params).one()
     if joined is None:
         return ReferralPlan(unit, None, new_id(), priority.value)
