@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wellbeing.core.clock import utcnow
-from wellbeing.notify.service import enqueue
+from wellbeing.notify.service import Outgoing, enqueue_all
 from wellbeing.org.models import Role, User
 from wellbeing.referrals.clocks import minutes_of
 from wellbeing.referrals.errors import WrongState
@@ -61,19 +61,12 @@ def open_outreach(
         add_event(session, task, None, "opened", {"kind": Kind.OUTREACH.value})
         opened.append(task)
     session.flush()
-    told: set[int] = set()
+    told: dict[int, Outgoing] = {}  # each counsellor once per incident, in one statement
     for task in opened:
         for person_id in staff_ids_covering(session, task.unit_id, Role.COUNSELLOR):
-            if person_id in told or person_id == task.officer_id:
-                continue
-            told.add(person_id)
-            enqueue(
-                session,
-                kind="outreach.waiting",
-                recipient=person_id,
-                params={},
-                dedupe_key=f"outreach:{incident_id}:{person_id}",
-            )
+            if person_id not in told and person_id != task.officer_id:
+                told[person_id] = Outgoing(person_id, f"outreach:{incident_id}:{person_id}")
+    enqueue_all(session, kind="outreach.waiting", to=list(told.values()), params={})
     return opened
 
 
