@@ -125,6 +125,8 @@ def _follow_up(follow_ups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each stepped offer with what a client needs to start it: the instrument, the assignment
     to send with its submission (null: a voluntary self-check), and where to fetch its items and
     keep its draft."""
+    if not follow_ups:  # most submissions: no need to settle the caller's language
+        return []
     offers = follow_up_offers(catalogue(), follow_ups, current_language())
     for offer in offers:
         instrument, assignment_id = offer["instrument"], offer["assignment_id"]
