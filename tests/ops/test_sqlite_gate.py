@@ -5,6 +5,7 @@ writer at most GATE_WAIT_SECONDS, after which SQLite's own busy timeout decides 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,3 +131,21 @@ def test_memory_and_uri_databases_have_no_gate(engine: Engine) -> None:
     with memory.begin() as connection:
         assert connection.scalar(text("SELECT 1")) == 1
     memory.dispose()
+
+
+def test_a_lock_file_that_cannot_be_opened_leaves_the_database_usable_without_a_gate(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    # what a database in a read-only folder meets; a directory in the lock file's place refuses
+    # even root, who may write into any folder
+    database = str(engine.url.database)
+    os.unlink(f"{database}.writer-lock")
+    os.mkdir(f"{database}.writer-lock")
+    connection = GatedConnection(database, isolation_level=None)
+    assert connection.execute("SELECT count(*) FROM counts").fetchone() == (0,)
+    assert not connection.take_writer_gate()
+    connection.execute("BEGIN IMMEDIATE")
+    connection.execute("INSERT INTO counts DEFAULT VALUES")
+    connection.commit()
+    connection.close()
+    assert "no writer gate" in caplog.text

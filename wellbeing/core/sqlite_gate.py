@@ -20,11 +20,13 @@ Readers (DEFERRED transactions under WAL) never touch the gate.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import time
 from typing import Any
 
+logger = logging.getLogger("wellbeing.db")
 GATE_WAIT_SECONDS = 10.0  # the busy timeout's bound too (PRAGMA busy_timeout=10000)
 _FIRST_PAUSE = 0.00005
 _LONGEST_PAUSE = 0.00025
@@ -37,16 +39,25 @@ def lock_path(database: str) -> str | None:
     return f"{database}.writer-lock"
 
 
+def _open_lock(path: str | None) -> int | None:
+    """A descriptor of the gate's lock file, or None (no gate: SQLite's busy handler alone, as
+    before) when there is none or it cannot be made — a database in a read-only folder."""
+    if path is None:
+        return None
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        logger.warning("no writer gate for %s: %s", path, error.strerror)
+        return None
+
+
 class GatedConnection(sqlite3.Connection):
     """A pysqlite connection that can hold the database's writer gate (`sqlite3.connect`'s
     `factory`); commit, rollback and close give it back."""
 
     def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(database, *args, **kwargs)
-        path = lock_path(os.fspath(database))
-        self._gate_fd = (
-            os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600) if path else None
-        )
+        self._gate_fd = _open_lock(lock_path(os.fspath(database)))
         self._gate_held = False
 
     def take_writer_gate(self) -> bool:
