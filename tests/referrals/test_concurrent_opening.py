@@ -25,18 +25,20 @@ from wellbeing.screening.consent import give_consent
 CRITICAL_PHQ9 = {f"q{i}": 2 for i in range(1, 9)} | {"q9": 1}
 
 
-def _submit(engine: Engine, policy: Any, officer_id: int) -> screening.SubmissionOutcome:
+def _submit(session: Session, policy: Any, officer_id: int) -> screening.SubmissionOutcome:
+    """The officer's critical PHQ-9, a new idempotency key each time, in the session's
+    transaction."""
+    officer = session.get(User, officer_id)
+    assert officer is not None
+    key = uuid.uuid4().hex
+    return screening.submit(
+        session, policy, officer, instrument_id="phq9", answers=CRITICAL_PHQ9, idempotency_key=key
+    )
+
+
+def _submit_committed(engine: Engine, policy: Any, officer_id: int) -> Any:
     with Session(engine) as session, session.begin():
-        officer = session.get(User, officer_id)
-        assert officer is not None
-        return screening.submit(
-            session,
-            policy,
-            officer,
-            instrument_id="phq9",
-            answers=CRITICAL_PHQ9,
-            idempotency_key=uuid.uuid4().hex,
-        )
+        return _submit(session, policy, officer_id)
 
 
 def test_one_officers_two_simultaneous_submissions_open_one_referral(
@@ -54,19 +56,9 @@ def test_one_officers_two_simultaneous_submissions_open_one_referral(
 
     with Session(scratch_engine) as first:
         first.begin()
-        officer = first.get(User, officer_id)
-        assert officer is not None
-        opened = screening.submit(
-            first,
-            policy,
-            officer,
-            instrument_id="phq9",
-            answers=CRITICAL_PHQ9,
-            idempotency_key=uuid.uuid4().hex,
-        )
-        assert opened.referral is not None
+        assert _submit(first, policy, officer_id).referral is not None
         second = threading.Thread(
-            target=lambda: outcomes.append(_submit(scratch_engine, policy, officer_id))
+            target=lambda: outcomes.append(_submit_committed(scratch_engine, policy, officer_id))
         )
         second.start()
         second.join(timeout=1.0)
