@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast
 
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
@@ -102,15 +102,12 @@ def _tune_sqlite(engine: Engine) -> None:
         if connection.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE") == "DEFERRED":
             connection.exec_driver_sql("BEGIN")
             return
-        dbapi_connection = connection.connection.dbapi_connection
-        gated = isinstance(dbapi_connection, GatedConnection)
-        if gated:
-            dbapi_connection.take_writer_gate()
+        gate = cast(GatedConnection, connection.connection.dbapi_connection)  # make_engine's
+        gate.take_writer_gate()
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            if gated:
-                dbapi_connection.give_back_writer_gate()
+            gate.give_back_writer_gate()
             raise
 
 
