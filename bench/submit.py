@@ -28,9 +28,10 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadgen
@@ -94,6 +95,33 @@ def scratch_database(admin_url: str | None, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
+@dataclass(frozen=True)
+class Setup:
+    """A benchmark's temporary folder, served instance, migrated scratch database and officers."""
+
+    folder: Path
+    instance: Path
+    url: str
+    engine: Engine
+    seats: list[loadgen.Seat]
+
+
+@contextmanager
+def populated(database_url: str | None, officers: int, prefix: str) -> Iterator[Setup]:
+    """A temporary folder with a served instance, a scratch database (see scratch_database) and
+    `officers` officers in it; everything removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=f"wb-{prefix}-") as folder_name:
+        folder = Path(folder_name)
+        instance = loadgen.served_instance(folder)
+        with scratch_database(database_url, folder) as url:
+            engine = make_engine(url)
+            try:
+                seats = loadgen.populate(engine, officers, prefix=prefix)
+                yield Setup(folder, instance, url, engine, seats)
+            finally:
+                engine.dispose()
+
+
 def prepare(url: str) -> None:
     """Migrate, and add the baseline's table (outside the app's migrations)."""
     engine = make_engine(url)
@@ -144,35 +172,30 @@ def alternate(
 
 def run(args: argparse.Namespace) -> None:
     """Set up, drive both endpoints, print the figures."""
-    with tempfile.TemporaryDirectory(prefix="wb-bench-") as folder_name:
-        folder = Path(folder_name)
-        instance = loadgen.served_instance(folder)
-        with scratch_database(args.database_url, folder) as url:
-            engine = make_engine(url)
-            seats = loadgen.populate(engine, args.officers, prefix="bench")
-            env = loadgen.server_env(instance, url, WELLBEING_BENCH_BASELINE="1")
-            server = loadgen.Server(env, folder / "serve.log", args.workers, args.threads)
-            server.start()
-            try:
-                with sequencer(url):
-                    tokens = loadgen.sign_in(server.port, seats)
-                    attempts = loadgen.plan(seats, tag="bench")
-                    loadgen.drive(
-                        server.port,
-                        attempts[: args.clients * 4],
-                        tokens,
-                        args.clients,
-                        path="/api/v1/bench/baseline",
-                    )  # warm the workers up
-                    base, base_s, full, full_s, ratios = alternate(
-                        server.port, attempts, tokens, args.clients, args.rounds
-                    )
-            finally:
-                server.stop()
-            problems = loadgen.check_store(engine, loadgen.acknowledged(full), attempts)
-            with engine.connect() as connection:
-                referrals = connection.scalar(select(func.count()).select_from(Referral))
-            engine.dispose()
+    with populated(args.database_url, args.officers, "bench") as setup:
+        seats = setup.seats
+        env = loadgen.server_env(setup.instance, setup.url, WELLBEING_BENCH_BASELINE="1")
+        server = loadgen.Server(env, setup.folder / "serve.log", args.workers, args.threads)
+        server.start()
+        try:
+            with sequencer(setup.url):
+                tokens = loadgen.sign_in(server.port, seats)
+                attempts = loadgen.plan(seats, tag="bench")
+                loadgen.drive(
+                    server.port,
+                    attempts[: args.clients * 4],
+                    tokens,
+                    args.clients,
+                    path="/api/v1/bench/baseline",
+                )  # warm the workers up
+                base, base_s, full, full_s, ratios = alternate(
+                    server.port, attempts, tokens, args.clients, args.rounds
+                )
+        finally:
+            server.stop()
+        problems = loadgen.check_store(setup.engine, loadgen.acknowledged(full), attempts)
+        with setup.engine.connect() as connection:
+            referrals = connection.scalar(select(func.count()).select_from(Referral))
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(
         f"{backend}, {args.workers} workers x {args.threads} threads, {args.clients} clients, "

@@ -21,7 +21,6 @@ import cProfile
 import os
 import pstats
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -31,10 +30,9 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadgen
-from submit import scratch_database
+from submit import populated
 
 from wellbeing.app import create_app
-from wellbeing.core.db import make_engine
 
 STEPS = (  # (function, file suffix): the pipeline's steps worth naming
     ("create_submission", "api/screening.py"),
@@ -52,27 +50,22 @@ STEPS = (  # (function, file suffix): the pipeline's steps worth naming
 
 def run(args: argparse.Namespace) -> None:
     """Set up, measure both sides, print the figures."""
-    with tempfile.TemporaryDirectory(prefix="wb-costs-") as folder_name:
-        folder = Path(folder_name)
-        instance = loadgen.served_instance(folder)
-        with scratch_database(args.database_url, folder) as url:
-            engine = make_engine(url)
-            seats = loadgen.populate(engine, 2 * args.officers, prefix="cost")
-            engine.dispose()
-            os.environ.update(loadgen.server_env(instance, url, WELLBEING_BENCH_BASELINE="1"))
-            client = create_app().test_client()
-            tokens = {}
-            for seat in seats:
-                body = {"username": seat.username, "password": loadgen.PASSWORD}
-                tokens[seat.user_id] = client.post("/api/v1/auth/token", json=body).json["token"]
-            attempts = loadgen.plan(seats, tag="cost")
-            first = {seat.user_id for seat in seats[: args.officers]}
-            measure(
-                client,
-                [a for a in attempts if a.seat.user_id in first],
-                [a for a in attempts if a.seat.user_id not in first],
-                tokens,
-            )
+    with populated(args.database_url, 2 * args.officers, "cost") as setup:
+        env = loadgen.server_env(setup.instance, setup.url, WELLBEING_BENCH_BASELINE="1")
+        os.environ.update(env)
+        client = create_app().test_client()
+        tokens = {}
+        for seat in setup.seats:
+            body = {"username": seat.username, "password": loadgen.PASSWORD}
+            tokens[seat.user_id] = client.post("/api/v1/auth/token", json=body).json["token"]
+        attempts = loadgen.plan(setup.seats, tag="cost")
+        first = {seat.user_id for seat in setup.seats[: args.officers]}
+        measure(
+            client,
+            [a for a in attempts if a.seat.user_id in first],
+            [a for a in attempts if a.seat.user_id not in first],
+            tokens,
+        )
 
 
 def measure(
