@@ -13,13 +13,18 @@ from sqlalchemy.orm import Session
 
 from wellbeing.audit.models import AuditEntry
 from wellbeing.cli import cli
+from wellbeing.crypto import dump_keyring, new_keyring
 from wellbeing.org import service as org_service
+from wellbeing.sealing.columns import set_active_keyring
 
 
 @pytest.fixture
 def cli_engine(scratch_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """A migrated database the command is pointed at: ST1 with two officers."""
+    """A migrated database the command is pointed at: ST1 with two officers; the command finds
+    the keyring where an operator's would, not in this test process."""
     monkeypatch.setenv("WELLBEING_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("WELLBEING_KEYRING", dump_keyring(new_keyring()))
+    set_active_keyring(None)  # what an earlier test left loaded (restored after this one)
     url = scratch_engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("WELLBEING_DATABASE_URL", url)
     with Session(scratch_engine) as session, session.begin():
@@ -94,3 +99,20 @@ def test_recording_an_incident_is_audited(cli_engine: Engine) -> None:
     assert (entry.actor_id, entry.actor_name) == (None, None)
     assert (entry.target_type, entry.target_id) == ("incident", incident_id)
     assert entry.detail == {"unit": "ST1", "officers": 2}
+
+
+def test_an_incident_without_the_keyring_is_refused_cleanly(
+    cli_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its outreach tasks carry sealed reasons: no keyring, a clear message and nothing written
+    (it used to fail with a traceback, exit 1, when no earlier work in the process had loaded
+    one)."""
+    monkeypatch.delenv("WELLBEING_KEYRING")
+    code, out = _run(
+        "incidents", "create", "--date", "2030-02-01", "--description", "处置突发事件",
+        "--unit", "ST1", "--officers", "off-a",
+    )  # fmt: skip
+    assert code == 2
+    assert out.startswith("error: ")
+    assert "keyring" in out
+    assert _entries(cli_engine, "incident.created") == []

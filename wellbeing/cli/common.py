@@ -11,12 +11,24 @@ from sqlalchemy.orm import Session
 
 from wellbeing.core.config import load_settings
 from wellbeing.core.db import Database, make_engine
+from wellbeing.crypto import KeyringError, select_provider
 from wellbeing.org.errors import ImportRejected, OrgError
+from wellbeing.sealing.columns import set_active_keyring
 
 
 def open_database() -> Database:
     """The configured database, without building the web app."""
     return Database.for_engine(make_engine(load_settings().effective_database_url))
+
+
+def open_keyring() -> None:
+    """Load the configured keyring for a command that seals or opens records; without one the
+    command stops with a clean message and exit code 2 before touching the database."""
+    try:
+        set_active_keyring(select_provider(load_settings().effective_keyring_path).load())
+    except KeyringError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
 
 
 @contextmanager

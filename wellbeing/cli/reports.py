@@ -8,13 +8,12 @@ import sys
 import click
 
 from wellbeing.activity.periods import Period
+from wellbeing.cli.common import open_keyring
 from wellbeing.core.config import load_settings
-from wellbeing.crypto import KeyringError, select_provider
 from wellbeing.instruments import load_catalogue, questionnaire_dirs
 from wellbeing.releases.publish import read_reasons, release_pending_waves
 from wellbeing.reports.models import Release
 from wellbeing.reports.reasons import Reason, reason_text
-from wellbeing.sealing.columns import set_active_keyring
 
 
 @click.group("reports")
@@ -22,20 +21,12 @@ def reports_cli() -> None:
     """Release closed waves' unit reports; read why values are hidden (data protection)."""
 
 
-def _open_keys() -> None:
-    try:
-        set_active_keyring(select_provider(load_settings().effective_keyring_path).load())
-    except KeyringError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-
-
 @reports_cli.command("release")
 def release() -> None:
     """Release every closed wave not yet released (what the scheduler does every 2 minutes)."""
     from wellbeing.cli.common import open_database
 
-    _open_keys()
+    open_keyring()
     settings = load_settings()
     k, epsilon = settings.report_min_cell, settings.report_dp_epsilon
     catalogue = load_catalogue(questionnaire_dirs(settings.questionnaire_dirs))
@@ -63,7 +54,7 @@ def reasons(wave_id: int, instrument: str, lang: str) -> None:
     """Why each hidden value of a release is hidden (audited; leaders never see this)."""
     from wellbeing.cli.common import open_database
 
-    _open_keys()
+    open_keyring()
     settings = load_settings()
     database = open_database()
     try:
@@ -87,7 +78,7 @@ def release_activity() -> None:
     from wellbeing.activity.publish import release_pending_periods
     from wellbeing.cli.common import open_database
 
-    _open_keys()
+    open_keyring()
     k = load_settings().report_min_cell
     database = open_database()
 
@@ -118,7 +109,7 @@ def activity_reasons(key: str, lang: str) -> None:
     except PeriodError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    _open_keys()
+    open_keyring()
     k = load_settings().report_min_cell
     database = open_database()
     try:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import click
 
-from wellbeing.cli.common import transaction
+from wellbeing.cli.common import open_keyring, transaction
 from wellbeing.core.config import load_settings
 from wellbeing.instruments import Catalogue, load_catalogue, questionnaire_dirs
 from wellbeing.screening import campaigns as campaign_service
@@ -131,6 +131,7 @@ def incidents_create(
         occurred_on = date.fromisoformat(occurred)
     except ValueError:
         raise click.BadParameter(f"{occurred!r} is not an ISO date", param_hint="--date") from None
+    open_keyring()  # the outreach tasks it opens carry sealed reasons
     with transaction(ScreeningError) as session:
         incident = campaign_service.create_incident(
             session,
