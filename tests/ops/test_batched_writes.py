@@ -4,15 +4,16 @@ PostgreSQL, and an error inside the block sends none of them (both databases).""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, delete, event, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from wellbeing.audit import service as audit
 from wellbeing.audit.models import AuditEntry
-from wellbeing.core.batched import write_last, written_last
+from wellbeing.core import batched
+from wellbeing.core.batched import template_insert, write_last, written_last
 from wellbeing.org.models import Unit
 
 
@@ -86,3 +87,59 @@ def test_a_nested_block_joins_the_outer_one(db_session: Session) -> None:
             write_last(db_session, _unit("LW-E"))
         assert _codes(db_session) == []
     assert _codes(db_session) == ["LW-E"]
+
+
+_RENAME = update(Unit).where(Unit.code == bindparam("which")).values(name_en=bindparam("name"))
+_ADD = template_insert(cast(Table, Unit.__table__), ("code", "name_zh", "name_en", "path"))
+
+
+def _add(session: Session, code: str) -> None:
+    write_last(session, _ADD, {"code": code, "name_zh": code, "name_en": code, "path": "/"})
+
+
+def test_templates_go_as_one_statement_built_once(
+    db_session: Session, statements: list[str]
+) -> None:
+    """Two blocks of the same templates: each template's parameters are its own (both name
+    theirs `code`), and the second block reuses the merged statement the first built."""
+    db_session.flush()
+    db_session.connection()  # the test's savepoint is not one of the block's statements
+    sent, hits = [], batched._merged.cache_info().hits
+    for suffix in ("1", "2"):
+        before = len(statements)
+        with written_last(db_session):
+            _add(db_session, f"LW-T{suffix}")
+            write_last(db_session, _RENAME, {"which": f"LW-T{suffix}", "name": f"renamed {suffix}"})
+        sent.append(statements[before:])
+    names = select(Unit.name_en).where(Unit.code.like("LW-T%")).order_by(Unit.code)
+    if db_session.get_bind().dialect.name == "postgresql":
+        # one statement: the UPDATE's CTE saw the snapshot from before the INSERT's
+        assert list(db_session.scalars(names)) == ["LW-T1", "LW-T2"]
+        assert [len(s) for s in sent] == [1, 1]
+        assert sent[0] == sent[1]
+        assert batched._merged.cache_info().hits > hits  # built by the first block, reused
+        assert "w0_code" in sent[0][0]
+        assert "w1_which" in sent[0][0]
+    else:  # one by one, in order
+        assert list(db_session.scalars(names)) == ["renamed 1", "renamed 2"]
+        assert [len(s) for s in sent] == [2, 2]
+
+
+def test_templates_mix_with_statements_carrying_their_values(db_session: Session) -> None:
+    db_session.flush()
+    with written_last(db_session):
+        _add(db_session, "LW-M1")
+        write_last(db_session, _unit("LW-M2"))
+        _add(db_session, "LW-M3")
+    assert [c for c in _codes(db_session) if c.startswith("LW-M")] == ["LW-M1", "LW-M2", "LW-M3"]
+    with written_last(db_session):  # a later block sees the rows: the rename finds them
+        write_last(db_session, _RENAME, {"which": "LW-M1", "name": "one"})
+        write_last(db_session, update(Unit).where(Unit.code == "LW-M2").values(name_en="two"))
+    renamed = select(Unit.name_en).where(Unit.code.in_(["LW-M1", "LW-M2"])).order_by(Unit.code)
+    assert list(db_session.scalars(renamed)) == ["one", "two"]
+
+
+def test_a_template_outside_a_block_runs_at_once(db_session: Session) -> None:
+    db_session.flush()
+    _add(db_session, "LW-O")
+    assert "LW-O" in _codes(db_session)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Protocol, cast
+from functools import lru_cache
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, delete, func, select, text
+from sqlalchemy import Select, Table, bindparam, delete, func, select, text, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from wellbeing.audit.chain import Scalar, canonical_json, check_action, check_detail
 from wellbeing.audit.errors import AuditError
@@ -93,15 +95,35 @@ def appended_last(session: Session) -> Iterator[None]:
         finally:
             session.info.pop(_DEFERRED, None)
         rows = _rows(pending)
-        if len(rows) == 1:  # most blocks: one entry, sent with the block's other last writes
-            last.append(_ENTRIES.insert().values(rows[0]))
-        elif rows:  # a multi-row VALUES is compiled afresh every time: one cached executemany
+        if 0 < len(rows) <= _MOST_ROWS:  # one INSERT of a VALUES list, rows in order
+            params = {f"{key}_{n}": row[key] for n, row in enumerate(rows) for key in row}
+            last.append((_stage_rows(len(rows)), params))
+        elif rows:  # more than any request records: a cached executemany, sent at once
             session.connection().execute(_STAGE, rows)
 
 
 _ENTRIES = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
 _STAGE = _ENTRIES.insert()  # built once: every audited request runs it
+_COLUMNS = ("time", "actor_id", "actor_name", "action", "target_type", "target_id", "detail_json")
+_MOST_ROWS = 8
+
+
+@lru_cache(maxsize=_MOST_ROWS)
+def _stage_rows(count: int) -> Insert:
+    """A `core.batched` template staging `count` entries in one statement, built once:
+    `INSERT … VALUES (:time_0, …)` for one, `INSERT … SELECT :time_0, … UNION ALL SELECT
+    :time_1, …` for more (rows in order). Not a multi-row VALUES: SQLAlchemy cannot cache one,
+    so it — and any statement it is merged into — would be compiled afresh for every request."""
+    if count == 1:
+        return _ENTRIES.insert().values({key: bindparam(f"{key}_0") for key in _COLUMNS})
+
+    def row(n: int) -> Select[Any]:
+        values = (bindparam(f"{key}_{n}", type_=_ENTRIES.c[key].type) for key in _COLUMNS)
+        return select(*(value.label(key) for value, key in zip(values, _COLUMNS, strict=True)))
+
+    rows = [row(n) for n in range(count)]
+    return _ENTRIES.insert().from_select(list(_COLUMNS), union_all(*rows))
 
 
 def _stage_all(session: Session, pending: list[Pending]) -> list[AuditEntry]:

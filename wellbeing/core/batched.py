@@ -9,35 +9,54 @@ to completion, whether or not the main query reads it), elsewhere one by one (SQ
 the process: a round trip costs nothing there). An error inside the block sends nothing.
 
 Only for statements whose effects nothing later in the same block reads: the CTEs of one
-statement all see the snapshot from before it, not each other's changes. Statements must carry
-their values (`.values(...)`, literals in `where`), not named bind parameters, so that two of
-them never clash in the merged statement.
+statement all see the snapshot from before it, not each other's changes.
+
+A statement is either a *template* built once (`template_insert`, or any statement whose
+values are named `bindparam`s) sent with its `params`, or one that carries its own values
+(`.values(...)`, literals in `where`). Templates are what the hot paths use: the merged
+statement for a given sequence of templates is built once (each template's parameters renamed
+`w<n>_<name>` so two never clash) and SQLAlchemy's compiled cache then serves it, so a request
+neither builds nor compiles SQL — building a statement costs the app more than the database
+spends running it (docs/deployment.md §11).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import literal, select
+from sqlalchemy import Table, bindparam, literal, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.dml import Insert, UpdateBase
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import Select
 
 _LAST = "wellbeing.core.written_last"  # session.info key of the statements kept for the end
 
+Params = Mapping[str, Any]
+Kept = tuple[UpdateBase, Params | None]  # a statement, and its parameters if it is a template
+
+
+def template_insert(table: Table, keys: Iterable[str]) -> Insert:
+    """`INSERT INTO table (keys…) VALUES (:key…)`: a template whose parameters are the keys."""
+    return table.insert().values({key: bindparam(key) for key in keys})
+
 
 @contextmanager
-def written_last(session: Session) -> Iterator[list[UpdateBase]]:
+def written_last(session: Session) -> Iterator[list[Kept]]:
     """Keep the block's `write_last` statements and send them when it ends (see the module).
 
-    Yields the list, so a caller may add its own statements last. Nested blocks join the
-    outermost one.
+    Yields the list of (statement, params), so a caller may add its own statements last.
+    Nested blocks join the outermost one.
     """
     outer = session.info.get(_LAST)
     if outer is not None:
         yield outer
         return
-    kept: list[UpdateBase] = []
+    kept: list[Kept] = []
     session.info[_LAST] = kept
     try:
         yield kept
@@ -46,23 +65,54 @@ def written_last(session: Session) -> Iterator[list[UpdateBase]]:
     send(session, kept)
 
 
-def write_last(session: Session, statement: UpdateBase) -> None:
-    """Run `statement` now, or at the end of the enclosing `written_last` block."""
+def write_last(session: Session, statement: UpdateBase, params: Params | None = None) -> None:
+    """Run `statement` (a template with its `params`, or carrying its own values) now, or at
+    the end of the enclosing `written_last` block."""
     kept = session.info.get(_LAST)
     if kept is None:
-        session.connection().execute(statement)
+        session.connection().execute(statement, params)
     else:
-        kept.append(statement)
+        kept.append((statement, params))
 
 
-def send(session: Session, statements: list[UpdateBase]) -> None:
+def send(session: Session, kept: list[Kept]) -> None:
     """Run the statements in order: merged into one on PostgreSQL, else one by one."""
     connection = session.connection()
-    if len(statements) < 2 or connection.dialect.name != "postgresql":
-        for statement in statements:
-            connection.execute(statement)
+    if len(kept) < 2 or connection.dialect.name != "postgresql":
+        for statement, params in kept:
+            connection.execute(statement, params)
+        return
+    values = {
+        f"w{number}_{key}": value
+        for number, (_statement, params) in enumerate(kept)
+        for key, value in (params or {}).items()
+    }
+    if all(params is not None for _statement, params in kept):  # the hot paths: built once
+        connection.execute(_merged(tuple(statement for statement, _params in kept)), values)
         return
     merged = select(literal(1))
+    for number, (statement, params) in enumerate(kept):
+        one = statement if params is None else _renamed(statement, number)
+        merged = merged.add_cte(one.cte(f"w{number}"))
+    connection.execute(merged, values)
+
+
+@lru_cache(maxsize=64)  # a handful of sequences of templates ever occur
+def _merged(statements: tuple[UpdateBase, ...]) -> Select[Any]:
+    merged = select(literal(1))
     for number, statement in enumerate(statements):
-        merged = merged.add_cte(statement.cte(f"w{number}"))
-    connection.execute(merged)
+        merged = merged.add_cte(_renamed(statement, number).cte(f"w{number}"))
+    return merged
+
+
+@lru_cache(maxsize=256)
+def _renamed(statement: UpdateBase, number: int) -> UpdateBase:
+    """The template with each named parameter `p` renamed `w<number>_p`."""
+
+    def rename(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, BindParameter):
+            renamed = f"w{number}_{element.key}"
+            return bindparam(renamed, type_=element.type, expanding=element.expanding)
+        return None
+
+    return cast(UpdateBase, visitors.replacement_traverse(statement, {}, rename))

@@ -8,12 +8,13 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from wellbeing.core.batched import write_last
+from wellbeing.core.batched import template_insert, write_last
 from wellbeing.core.db import new_id
 from wellbeing.facts.models import Fact
 from wellbeing.reports.aggregate import InstrumentCounts
 
 _FACTS = cast(Table, Fact.__table__)
+_INSERT = template_insert(_FACTS, ("id", "unit_id", "wave_id", "instrument_id", "result_sealed"))
 _COUNT_BATCH = 2000
 
 
@@ -47,7 +48,7 @@ def record_fact(
         "instrument_id": instrument_id,
         "result_sealed": Fact.result.seal(result, record_id=fact_id),
     }
-    write_last(session, _FACTS.insert().values(values))
+    write_last(session, _INSERT, values)
     return fact_id
 
 

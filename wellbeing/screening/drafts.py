@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import cast
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from wellbeing.core.batched import write_last
@@ -14,6 +14,7 @@ from wellbeing.org.models import User
 from wellbeing.screening.models import Draft
 
 _DRAFTS = cast(Table, Draft.__table__)
+_DISCARD = delete(_DRAFTS).where(_DRAFTS.c.form_key == bindparam("key"))  # a template
 
 Answers = dict[str, int | None]
 
@@ -74,5 +75,4 @@ def discard_draft(
     `written_last`): no ORM bookkeeping on every submission's path (a draft loaded in this
     session, which the submission path never does, would go stale).
     """
-    key = form_key(officer, instrument_id, assignment_id)
-    write_last(session, delete(_DRAFTS).where(_DRAFTS.c.form_key == key))
+    write_last(session, _DISCARD, {"key": form_key(officer, instrument_id, assignment_id)})

@@ -8,13 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from wellbeing.core.batched import write_last
 from wellbeing.screening.models import Assignment, AssignmentStatus
 
 _ASSIGNMENTS = cast(Table, Assignment.__table__)
+_PROGRESS = (  # a template (`core.batched`): built once
+    update(_ASSIGNMENTS)
+    .where(_ASSIGNMENTS.c.id == bindparam("assignment_id"))
+    .values(done=bindparam("new_done"), status=bindparam("new_status"))
+)
 
 
 @dataclass(frozen=True)
@@ -37,5 +42,5 @@ def record_progress(session: Session, assignment: OpenAssignment, instrument_id:
     done = [*assignment.done, instrument_id]
     finished = all(instrument in done for instrument in assignment.instruments)
     status = AssignmentStatus.SUBMITTED if finished else AssignmentStatus.PENDING
-    statement = update(_ASSIGNMENTS).where(_ASSIGNMENTS.c.id == assignment.id)
-    write_last(session, statement.values(done=done, status=status.value))
+    values = {"assignment_id": assignment.id, "new_done": done, "new_status": status.value}
+    write_last(session, _PROGRESS, values)
