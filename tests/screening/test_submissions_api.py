@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
+from wellbeing.audit.models import AuditEntry
+from wellbeing.referrals.models import Referral, ReferralSubmission
 from wellbeing.screening.models import Submission
 
 
@@ -236,3 +238,33 @@ def test_joining_a_more_urgent_referral_is_told_and_replayed_as_written_once(
     again = post_submission(headers, "phq9", answers, key="join-key-0001")
     assert again.status_code == 200
     assert again.get_json() == joined.get_json()
+
+
+def test_a_retry_of_a_submission_that_opened_a_referral_replays_it(
+    officer: Any,
+    token_for: Any,
+    post_submission: Any,
+    phq9_answers: Any,
+    staff_for_station: Any,
+    db_session: Any,
+) -> None:
+    """The submission's row goes with the referral's among the last writes: the retry's
+    duplicate key is refused there, the whole attempt rolled back and the original replayed —
+    one submission, one referral, one link, one audit entry of each."""
+    headers, answers = token_for(officer), phq9_answers(0, 0, 0, 0, 0, 0, 0, 0, 1)
+    first = post_submission(headers, "phq9", answers, key="open-key-0001")
+    again = post_submission(headers, "phq9", answers, key="open-key-0001")
+    assert first.status_code == 201
+    assert first.get_json()["referral"]["priority"] == "urgent"
+    assert again.status_code == 200
+    assert again.get_json() == first.get_json()
+    assert _count(db_session) == 1
+    referral_id = first.get_json()["referral"]["id"]
+    assert db_session.scalar(select(func.count()).select_from(Referral)) == 1
+    links = select(ReferralSubmission.submission_id).where(
+        ReferralSubmission.referral_id == referral_id
+    )
+    assert list(db_session.scalars(links)) == [first.get_json()["id"]]
+    actions = select(AuditEntry.action, func.count()).group_by(AuditEntry.action)
+    counts = dict(db_session.execute(actions.where(AuditEntry.actor_id == officer.id)).all())
+    assert counts["screening.submitted"] == 1

@@ -22,6 +22,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from wellbeing.core.batched import write_last
 from wellbeing.core.clock import utcnow
 from wellbeing.notify.adapters import DeliveryAdapter, Tried, outcome_of
 from wellbeing.notify.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
@@ -116,7 +117,8 @@ def enqueue_all(
 ) -> None:
     """`enqueue` for several recipients of the same message, without a round trip each (one
     statement; several rows as the driver's batch); a key that exists already is skipped (ON
-    CONFLICT DO NOTHING), as `enqueue` would return None for it."""
+    CONFLICT DO NOTHING), as `enqueue` would return None for it. One message goes with the last
+    writes of an enclosing `written_last` block (`core.batched`)."""
     if not to:
         return
     fixed = _pending(kind, check_params(find_kind(kind), params or {}), utcnow())
@@ -129,7 +131,10 @@ def enqueue_all(
         }
         for item in to
     ]
-    session.connection().execute(_statements(session).insert, rows if len(rows) > 1 else rows[0])
+    if len(rows) > 1:
+        session.connection().execute(_statements(session).insert, rows)
+    else:
+        write_last(session, _statements(session).insert_one, rows[0])
 
 
 def enqueue_selected(
@@ -143,7 +148,8 @@ def enqueue_selected(
 ) -> None:
     """`enqueue` to every user a query selects (one column: the user id; `user_params` its bind
     values), in one INSERT … SELECT: no round trip to read them first. Each message's dedupe key
-    is `dedupe[0] + str(user_id) + dedupe[1]`; a key that exists already is skipped.
+    is `dedupe[0] + str(user_id) + dedupe[1]`; a key that exists already is skipped. Inside a
+    `written_last` block it goes with the block's last writes (`core.batched`).
 
     `user_ids` should be built once (a module constant): the statement is built once per query.
     """
@@ -153,10 +159,21 @@ def enqueue_selected(
     fixed = _pending(kind, check_params(find_kind(kind), params or {}), utcnow())
     values = {f"outbox_{key}": value for key, value in fixed.items()}
     values |= {"outbox_prefix": dedupe[0], "outbox_suffix": dedupe[1], **user_params}
-    session.connection().execute(statement, values)
+    write_last(session, statement, values)
 
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+_ROW = (  # a message's columns, as `enqueue_all` gives them
+    "recipient_user_id",
+    "channel",
+    "dedupe_key",
+    "kind",
+    "params",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+)
 
 
 def _pending(kind: str, params: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -176,6 +193,7 @@ class _Statements:
     (PostgreSQL waits for a concurrent insert of the same key, then skips the row)."""
 
     insert: Any
+    insert_one: Any  # a `core.batched` template of one row (`_ROW`)
     returning_id: Any
     selected: dict[Select[tuple[int]], Any]
 
@@ -189,7 +207,8 @@ def _statements(session: Session) -> _Statements:
     if found is None:
         dialect = postgresql if name == "postgresql" else sqlite
         insert = dialect.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        found = _BY_DIALECT[name] = _Statements(insert, insert.returning(_OUTBOX.c.id), {})
+        one = insert.values({key: bindparam(key) for key in _ROW})
+        found = _BY_DIALECT[name] = _Statements(insert, one, insert.returning(_OUTBOX.c.id), {})
     return found
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from wellbeing.core.batched import template_insert, write_last
 from wellbeing.notify.service import Channel, Outgoing, enqueue_all
 from wellbeing.oncall.hours import is_office_hours
 from wellbeing.oncall.models import OnCallRouting
@@ -38,9 +39,19 @@ ESCALATED = "referral.on_call_escalated"
 NOBODY = "roster.nobody_on_call"
 
 
-def route_urgent(session: Session, referral: Referral, now: datetime, policy: OnCallPolicy) -> None:
+def route_urgent(
+    session: Session,
+    referral: Referral,
+    now: datetime,
+    policy: OnCallPolicy,
+    *,
+    opened: bool = False,
+) -> None:
     """Send an urgent referral on call if `now` is outside office hours (once per referral: the
-    routing row's key decides, INSERT … ON CONFLICT DO NOTHING, and only its writer tells)."""
+    routing row's key decides, INSERT … ON CONFLICT DO NOTHING, and only its writer tells).
+
+    A referral `opened` in this transaction has no routing yet, and its own row may still be
+    among the last writes (`referrals.opening.insert_opened`): its routing is one of them too."""
     if referral.priority != "urgent" or referral.kind != "referral":
         return
     if is_office_hours(now, policy.office_hours, policy.tz):
@@ -55,15 +66,18 @@ def route_urgent(session: Session, referral: Referral, now: datetime, policy: On
         "nobody_on_call": not counsellors,
         "escalated_at": None,
     }
-    dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
-    routed = session.connection().execute(
-        dialect.insert(_ROUTINGS)
-        .values(routing)
-        .on_conflict_do_nothing(index_elements=["referral_id"])
-        .returning(_ROUTINGS.c.referral_id)
-    )
-    if routed.first() is None:
-        return  # routed before (it opened urgent, or turned urgent earlier)
+    if opened:
+        write_last(session, _ROUTE, routing)
+    else:
+        dialect = postgresql if session.connection().dialect.name == "postgresql" else sqlite
+        routed = session.connection().execute(
+            dialect.insert(_ROUTINGS)
+            .values(routing)
+            .on_conflict_do_nothing(index_elements=["referral_id"])
+            .returning(_ROUTINGS.c.referral_id)
+        )
+        if routed.first() is None:
+            return  # routed before (it turned urgent earlier)
     if counsellors:
         _tell(session, referral, ON_CALL, counsellors)
     else:
@@ -71,6 +85,7 @@ def route_urgent(session: Session, referral: Referral, now: datetime, policy: On
 
 
 _ROUTINGS = cast(Table, OnCallRouting.__table__)
+_ROUTE = template_insert(_ROUTINGS, [column.key for column in _ROUTINGS.columns])
 
 
 def escalate_due(session: Session, now: datetime, policy: OnCallPolicy) -> int:

@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from wellbeing.core.batched import template_insert, write_last, written_last
 from wellbeing.core.db import new_id
 from wellbeing.org.models import Role, Unit, User
 from wellbeing.referrals.models import (
@@ -83,54 +84,30 @@ def plan_referral(session: Session, officer: User, priority: Priority) -> Referr
 
 _REFERRALS = cast(Table, Referral.__table__)
 _EVENTS = cast(Table, ReferralEvent.__table__)
-_INSERT_REFERRAL = _REFERRALS.insert()
-_INSERT_EVENT = _EVENTS.insert()
-LINK_SUBMISSION = cast(Table, ReferralSubmission.__table__).insert()
+_INSERT_REFERRAL = template_insert(_REFERRALS, [column.key for column in _REFERRALS.columns])
+_INSERT_EVENT = template_insert(_EVENTS, [column.key for column in _EVENTS.columns])
+_LINK = template_insert(cast(Table, ReferralSubmission.__table__), ("referral_id", "submission_id"))
 
 
 def insert_opened(
     session: Session, referral: Referral, event: ReferralEvent, submission_id: str | None
 ) -> None:
     """Write a new referral (every column set or defaulted here), its first event and the
-    submission behind it — on PostgreSQL as one statement (data-modifying CTEs; foreign keys
-    are checked at its end), elsewhere as three; the referral is then tracked as persistent."""
-    connection = session.connection()
-    row, first = _row(referral, _REFERRALS), _row(event, _EVENTS)
-    if connection.dialect.name == "postgresql":
-        values = {f"referral_{key}": value for key, value in row.items()}
-        values |= {f"event_{key}": value for key, value in first.items()}
-        values["link_submission_id"] = submission_id
-        connection.execute(_OPENING_PG[submission_id is not None], values)
-    else:
-        connection.execute(_INSERT_REFERRAL, row)
-        connection.execute(_INSERT_EVENT, first)
+    submission behind it as last writes (`core.batched`: with the block's others, or alone as one
+    statement on PostgreSQL, whose foreign keys are checked at its end); the referral is then
+    tracked as persistent."""
+    with written_last(session):
+        write_last(session, _INSERT_REFERRAL, _row(referral, _REFERRALS))
+        write_last(session, _INSERT_EVENT, _row(event, _EVENTS))
         if submission_id is not None:
-            link = {"referral_id": referral.id, "submission_id": submission_id}
-            connection.execute(LINK_SUBMISSION, link)
-    make_transient_to_detached(referral)  # the row exists (its unit, if set, stays loaded)
+            link_submission(session, referral.id, submission_id)
+    make_transient_to_detached(referral)  # its row is written (its unit, if set, stays loaded)
     session.add(referral)
 
 
-def _opening_pg(linked: bool) -> Any:
-    """WITH referral AS (INSERT …)[, link AS (INSERT …)] INSERT INTO referral_events …"""
-
-    def bound(table: Table, prefix: str) -> dict[str, Any]:
-        return {c.key: bindparam(f"{prefix}_{c.key}", type_=c.type) for c in table.columns}
-
-    statement = _EVENTS.insert().values(bound(_EVENTS, "event"))
-    statement = statement.add_cte(
-        _REFERRALS.insert().values(bound(_REFERRALS, "referral")).cte("opened_referral")
-    )
-    if linked:
-        link = LINK_SUBMISSION.values(
-            referral_id=bindparam("referral_id", type_=_REFERRALS.c.id.type),
-            submission_id=bindparam("link_submission_id", type_=_REFERRALS.c.id.type),
-        )
-        statement = statement.add_cte(link.cte("linked_submission"))
-    return statement
-
-
-_OPENING_PG = {linked: _opening_pg(linked) for linked in (False, True)}
+def link_submission(session: Session, referral_id: str, submission_id: str) -> None:
+    """Record the submission behind a referral, with the last writes (`core.batched`)."""
+    write_last(session, _LINK, {"referral_id": referral_id, "submission_id": submission_id})
 
 
 def tell_covering(session: Session, referral: Referral, role: Role, kind: str, step: str) -> None:

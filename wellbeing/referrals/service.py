@@ -37,9 +37,9 @@ from wellbeing.referrals.models import (
     queue_rank,
 )
 from wellbeing.referrals.opening import (
-    LINK_SUBMISSION,
     ReferralPlan,
     insert_opened,
+    link_submission,
     plan_referral,
     tell_covering,
 )
@@ -173,8 +173,7 @@ def open_or_join(
         _raise_priority(session, referral, priority, deadlines, now)
     session.flush()
     if submission_id is not None:  # after the flush: the referral row exists
-        values = {"referral_id": referral.id, "submission_id": submission_id}
-        session.connection().execute(LINK_SUBMISSION, values)
+        link_submission(session, referral.id, submission_id)
     return referral
 
 

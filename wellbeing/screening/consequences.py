@@ -149,7 +149,8 @@ def _refer(
         submission_id=submission.id,
         plan=foreseen.plan,
     )
-    route_urgent(session, referral, utcnow(), policy.on_call)  # outside office hours: on call
+    opened = foreseen.plan is not None and foreseen.plan.joined is None
+    route_urgent(session, referral, utcnow(), policy.on_call, opened=opened)  # out of hours
     return {"id": referral.id, "priority": referral.priority}
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from wellbeing.audit.service import appended_last
 from wellbeing.audit.service import record as audit
+from wellbeing.core.batched import template_insert, write_last
 from wellbeing.core.clock import utcnow
 from wellbeing.core.db import writing
 from wellbeing.crypto.errors import UNREADABLE_ERRORS
@@ -112,6 +113,8 @@ def submit(
     pure; the referral it opens or joins is read with the officer's unit), so the payload —
     with the referral's id and priority and the follow-ups offered — is sealed and written once;
     only an assigned follow-up (its assignment id comes from the database) seals it again.
+    Unless a follow-up is assigned, the INSERT goes with the last writes (`core.batched`: one
+    round trip on PostgreSQL), so the constraint may refuse it there.
     """
     try:
         definition, result, admitted = _admissible(
@@ -137,25 +140,32 @@ def submit(
     )
     payload = {"answers": dict(answers), "result": result.to_record(), "crisis": critical}
     submission.payload = _told(payload, critical, foreseen.told)  # sealed once, bound to its id
-    try:  # the first write: the unique (officer, key) constraint speaks here
-        session.connection().execute(_INSERT_SUBMISSION, _column_values(submission))
-    except IntegrityError:
+    row = _column_values(submission)
+    # An assigned follow-up reseals the row through the unit of work: it is written first.
+    # Otherwise it goes with the last writes (a referral's link to it is one of them).
+    first = foreseen.assigns
+    try:  # the unique (officer, key) constraint speaks at the INSERT
+        if first:
+            session.connection().execute(_INSERT_SUBMISSION, row)
+        make_transient_to_detached(submission)  # the session tracks it as a stored row
+        session.add(submission)
+        with appended_last(session):  # the last writes, and the audit entry, in one round trip
+            if not first:
+                write_last(session, _INSERT_SUBMISSION, row)
+            if assignment is not None:
+                record_progress(session, assignment, definition.id)
+            discard_draft(session, officer, definition.id, assignment.id if assignment else None)
+            caused = apply_consequences(
+                session, policy, officer, definition, result, submission, assignment, foreseen
+            )
+            if caused != foreseen.told:  # an assigned follow-up's id exists only now: resealed
+                submission.payload = _told(payload, critical, caused)
+    except IntegrityError:  # a retry of a voluntary check, or the same key sent twice at once
         session.rollback()
         previous = find_by_key(session, officer, idempotency_key)
         if previous is None:
             raise
         return replay(previous, instrument_id, answers)
-    make_transient_to_detached(submission)  # the row exists: the session now tracks it as such
-    session.add(submission)
-    with appended_last(session):  # the last writes, and the audit entry, in one round trip
-        if assignment is not None:
-            record_progress(session, assignment, definition.id)
-        discard_draft(session, officer, definition.id, assignment.id if assignment else None)
-        caused = apply_consequences(
-            session, policy, officer, definition, result, submission, assignment, foreseen
-        )
-        if caused != foreseen.told:  # an assigned follow-up's id exists only now: sealed again
-            submission.payload = _told(payload, critical, caused)
     return SubmissionOutcome(
         submission, result.to_dict(), caused.crisis, caused.referral, False, caused.follow_ups
     )
@@ -170,7 +180,9 @@ def _told(payload: dict[str, Any], critical: bool, told: Consequences) -> dict[s
 
 
 _SUBMISSIONS = cast(Table, Submission.__table__)
-_INSERT_SUBMISSION = _SUBMISSIONS.insert()  # built once: a Core INSERT, not a unit of work
+_INSERT_SUBMISSION = template_insert(  # built once: a Core INSERT, not a unit of work
+    _SUBMISSIONS, [column.key for column in _SUBMISSIONS.columns]
+)
 
 
 def _column_values(submission: Submission) -> dict[str, Any]:
