@@ -123,6 +123,26 @@ def test_closing_a_connection_opens_the_gate(engine: Engine) -> None:
     second.close()
 
 
+def test_a_lock_file_deleted_while_running_does_not_split_the_queue(engine: Engine) -> None:
+    """A connection opened before the lock file was deleted and one opened after (which made a
+    new file) still queue at one gate: the older moves to the file at the path when it takes it."""
+    database = str(engine.url.database)
+    older = GatedConnection(database, isolation_level=None)
+    os.unlink(f"{database}.writer-lock")  # a clean-up of the folder, say
+    newer = GatedConnection(database, isolation_level=None)
+    assert older.take_writer_gate()
+    newer_waits = threading.Thread(target=newer.take_writer_gate)
+    newer_waits.start()
+    newer_waits.join(timeout=0.3)
+    assert newer_waits.is_alive(), "each connection held a gate of its own"
+    older.give_back_writer_gate()
+    newer_waits.join(timeout=30)
+    assert newer._gate_held
+    newer.give_back_writer_gate()
+    older.close()
+    newer.close()
+
+
 def test_memory_and_uri_databases_have_no_gate(engine: Engine) -> None:
     assert lock_path(":memory:") is None
     assert lock_path("file:x.db?mode=ro") is None

@@ -15,6 +15,12 @@ open within a quarter of a millisecond of the commit. Taking it polls with a non
 `GATE_WAIT_SECONDS` the writer goes on to `BEGIN IMMEDIATE` and SQLite's busy timeout decides, as
 it did before the gate. A process that dies holding the gate loses it with its descriptors.
 Readers (DEFERRED transactions under WAL) never touch the gate.
+
+A lock file deleted or replaced while processes run (a clean-up of the folder, a restore) would
+split the queue: connections opened since then lock the new file, older ones the old one. So a
+writer that has taken the gate checks that its descriptor is still the file at the path (same
+device and inode: one `fstat` and one `stat`) and, if not, gives it back, opens the path anew
+and takes that — every connection moves to the file at the path at its next write.
 """
 
 from __future__ import annotations
@@ -51,18 +57,29 @@ def _open_lock(path: str | None) -> int | None:
         return None
 
 
+def _is_the_file_at(fd: int, path: str) -> bool:
+    """Whether the descriptor is of the file now at the path (same device and inode)."""
+    held = os.fstat(fd)
+    try:
+        there = os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+
+
 class GatedConnection(sqlite3.Connection):
     """A pysqlite connection that can hold the database's writer gate (`sqlite3.connect`'s
     `factory`); commit, rollback and close give it back."""
 
     def __init__(self, database: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(database, *args, **kwargs)
-        self._gate_fd = _open_lock(lock_path(os.fspath(database)))
+        self._gate_path = lock_path(os.fspath(database))
+        self._gate_fd = _open_lock(self._gate_path)
         self._gate_held = False
 
     def take_writer_gate(self) -> bool:
         """Wait for the gate (at most GATE_WAIT_SECONDS); whether it is held now."""
-        if self._gate_fd is None or self._gate_held:
+        if self._gate_fd is None or self._gate_path is None or self._gate_held:
             return self._gate_held
         deadline = time.monotonic() + GATE_WAIT_SECONDS
         pause = _FIRST_PAUSE
@@ -75,8 +92,15 @@ class GatedConnection(sqlite3.Connection):
                 time.sleep(pause)
                 pause = min(pause * 2, _LONGEST_PAUSE)
                 continue
-            self._gate_held = True
-            return True
+            if _is_the_file_at(self._gate_fd, self._gate_path):
+                self._gate_held = True
+                return True
+            # deleted or replaced while we ran: queue at the file now at the path
+            fcntl.flock(self._gate_fd, fcntl.LOCK_UN)
+            os.close(self._gate_fd)
+            self._gate_fd = _open_lock(self._gate_path)
+            if self._gate_fd is None:
+                return False
 
     def give_back_writer_gate(self) -> None:
         """Open the gate for the next writer (nothing when not held)."""
