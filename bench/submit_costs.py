@@ -4,9 +4,10 @@ Builds the app on a scratch database (as bench/submit.py does), signs in twice -
 and posts the first half's PHQ-9 and GAD-7 bodies to the raw-insert baseline and through
 POST /api/v1/submissions, single-threaded through Flask's test client (no HTTP, no gunicorn), then
 the second half's through the pipeline under cProfile. Prints both sides' ms per request without
-a profiler, the statement count per submission (an engine event), the statements of one plain
-submission and of one that opens a referral, and the pipeline's main steps under cProfile, scaled
-to the unprofiled time. Run from the repository
+a profiler, the CPU each side costs per request — the app's (`time.process_time`) and, on a
+local PostgreSQL, its backends' (from /proc) — the statement count per submission (an engine
+event), the statements of one plain submission and of one that opens a referral, and the
+pipeline's main steps under cProfile, scaled to the unprofiled time. Run from the repository
 root:
 
     PYTHONPATH=. .venv/bin/python bench/submit_costs.py [--officers 150]
@@ -34,6 +35,7 @@ from submit import populated
 
 from wellbeing.app import create_app
 
+WARM_UP = 40  # submissions of the second half sent to both endpoints before measuring
 STEPS = (  # (function, file suffix): the pipeline's steps worth naming
     ("create_submission", "api/screening.py"),
     ("load_token", "auth/service.py"),
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> None:
     with populated(args.database_url, 2 * args.officers, "cost") as setup:
         env = loadgen.server_env(setup.instance, setup.url, WELLBEING_BENCH_BASELINE="1")
         os.environ.update(env)
+        event.listen(Engine, "connect", DATABASE_CPU.note_backend)
         client = create_app().test_client()
         tokens = {}
         for seat in setup.seats:
@@ -74,7 +77,8 @@ def measure(
     others: list[loadgen.Attempt],
     tokens: dict[int, str],
 ) -> None:
-    """Post `attempts` to both endpoints, then `others` through the pipeline profiled."""
+    """Warm both endpoints up with some of `others`, post `attempts` to both, then the rest of
+    `others` through the pipeline profiled."""
 
     def post(path: str, attempt: loadgen.Attempt) -> None:
         body = attempt.body()
@@ -83,15 +87,20 @@ def measure(
         if reply.status_code != 201:
             raise SystemExit(f"{path}: {reply.status_code} {reply.get_json()}")
 
-    started = time.perf_counter()
+    warm, others[:] = others[:WARM_UP], others[WARM_UP:]
+    for attempt in warm:  # both endpoints' statements compiled before anything is measured
+        post("/api/v1/bench/baseline", attempt)
+        post("/api/v1/submissions", attempt)
+    started, app, database = time.perf_counter(), time.process_time(), DATABASE_CPU.seconds()
     for attempt in attempts:
         post("/api/v1/bench/baseline", attempt)
     base_ms = (time.perf_counter() - started) / len(attempts) * 1000
+    base_cpu = _per_request(app, database, len(attempts))
     sent: list[str] = []
     event.listen(Engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     counts: collections.Counter[int] = collections.Counter()
     shown: dict[str, list[str]] = {}
-    started = time.perf_counter()
+    started, app, database = time.perf_counter(), time.process_time(), DATABASE_CPU.seconds()
     for attempt in attempts:
         before = len(sent)
         post("/api/v1/submissions", attempt)
@@ -99,15 +108,61 @@ def measure(
         counts[len(mine)] += 1
         shown.setdefault("opening a referral" if len(mine) > 8 else "plain", mine)
     full_ms = (time.perf_counter() - started) / len(attempts) * 1000
+    full_cpu = _per_request(app, database, len(attempts))
     print(
         f"{len(attempts)} requests a side: baseline {base_ms:.2f} ms, submission {full_ms:.2f} ms"
     )
+    for name, (app_ms, database_ms) in (("baseline", base_cpu), ("submission", full_cpu)):
+        shown_db = "n/a" if database_ms is None else f"{database_ms:.2f} ms"
+        print(f"  CPU a request, {name:<10}: app {app_ms:.2f} ms, database {shown_db}")
+    if base_cpu[1] is not None and full_cpu[1] is not None:
+        ratio = (base_cpu[0] + base_cpu[1]) / (full_cpu[0] + full_cpu[1])
+        print(f"  total CPU baseline/submission = {ratio:.2f}")
     print(f"statements per submission: {dict(sorted(counts.items()))}")
     for name, statements in shown.items():
         print(f"  {name}:")
         for statement in statements:
             print("    " + " ".join(statement.split())[:110])
     profile(others, post, full_ms)
+
+
+class DatabaseCpu:
+    """The CPU seconds the PostgreSQL backends of the app's connections have used, read from
+    /proc (None when the server is not on this machine, or on SQLite: its work is the app's)."""
+
+    def __init__(self) -> None:
+        self.backends: set[int] = set()
+
+    def note_backend(self, dbapi_connection: Any, _record: Any) -> None:
+        """Engine "connect" event: remember the backend's process id (PostgreSQL only)."""
+        if hasattr(dbapi_connection, "info") and hasattr(dbapi_connection.info, "backend_pid"):
+            self.backends.add(dbapi_connection.info.backend_pid)
+
+    def seconds(self) -> float | None:
+        if not self.backends:
+            return None
+        total = 0
+        try:
+            for pid in self.backends:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        except (FileNotFoundError, PermissionError):
+            return None
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+DATABASE_CPU = DatabaseCpu()
+
+
+def _per_request(
+    app_start: float, database_start: float | None, count: int
+) -> tuple[float, float | None]:
+    """Milliseconds of app and database CPU a request since the given readings."""
+    app_ms = (time.process_time() - app_start) / count * 1000
+    database_now = DATABASE_CPU.seconds()
+    if database_start is None or database_now is None:
+        return app_ms, None
+    return app_ms, (database_now - database_start) / count * 1000
 
 
 def profile(attempts: list[loadgen.Attempt], post: Any, full_ms: float) -> None:
