@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, Table, bindparam, delete, event, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from wellbeing.audit import service as audit
@@ -30,8 +30,13 @@ def statements(engine: Engine) -> Iterator[list[str]]:
     event.remove(engine, "before_cursor_execute", listen)
 
 
-def _unit(code: str) -> Any:
-    return insert(Unit).values(code=code, name_zh=code, name_en=code, path="/")
+_ADD = template_insert(cast(Table, Unit.__table__), ("code", "name_zh", "name_en", "path"))
+_RENAME = update(Unit).where(Unit.code == bindparam("which")).values(name_en=bindparam("name"))
+_REMOVE = delete(Unit).where(Unit.code == bindparam("which"))
+
+
+def _add(session: Session, code: str) -> None:
+    write_last(session, _ADD, {"code": code, "name_zh": code, "name_en": code, "path": "/"})
 
 
 def _codes(session: Session) -> list[str]:
@@ -43,10 +48,10 @@ def test_the_writes_wait_for_the_end_and_go_in_order(
 ) -> None:
     db_session.flush()
     with audit.appended_last(db_session):  # a written_last block whose audit entries go last
-        write_last(db_session, _unit("LW-A"))
-        write_last(db_session, _unit("LW-B"))
-        write_last(db_session, update(Unit).where(Unit.code == "LW-NONE").values(name_en="x"))
-        write_last(db_session, delete(Unit).where(Unit.code == "LW-NONE"))
+        _add(db_session, "LW-A")
+        _add(db_session, "LW-B")
+        write_last(db_session, _RENAME, {"which": "LW-NONE", "name": "x"})
+        write_last(db_session, _REMOVE, {"which": "LW-NONE"})
         audit.record(db_session, actor=None, action="test.last", target_type="t", target_id=1)
         assert _codes(db_session) == []  # nothing sent yet
         before = len(statements)
@@ -70,13 +75,13 @@ def test_an_error_inside_the_block_sends_nothing(db_session: Session) -> None:
     with pytest.raises(RuntimeError, match="refused"):
         _refused_block(db_session)
     assert _codes(db_session) == []
-    write_last(db_session, _unit("LW-D"))  # outside a block: at once
+    _add(db_session, "LW-D")  # outside a block: at once
     assert _codes(db_session) == ["LW-D"]
 
 
 def _refused_block(session: Session) -> None:
     with written_last(session):
-        write_last(session, _unit("LW-C"))
+        _add(session, "LW-C")
         raise RuntimeError("refused")
 
 
@@ -84,17 +89,9 @@ def test_a_nested_block_joins_the_outer_one(db_session: Session) -> None:
     db_session.flush()
     with written_last(db_session):
         with written_last(db_session):
-            write_last(db_session, _unit("LW-E"))
+            _add(db_session, "LW-E")
         assert _codes(db_session) == []
     assert _codes(db_session) == ["LW-E"]
-
-
-_RENAME = update(Unit).where(Unit.code == bindparam("which")).values(name_en=bindparam("name"))
-_ADD = template_insert(cast(Table, Unit.__table__), ("code", "name_zh", "name_en", "path"))
-
-
-def _add(session: Session, code: str) -> None:
-    write_last(session, _ADD, {"code": code, "name_zh": code, "name_en": code, "path": "/"})
 
 
 def test_templates_go_as_one_statement_built_once(
@@ -125,21 +122,15 @@ def test_templates_go_as_one_statement_built_once(
         assert [len(s) for s in sent] == [2, 2]
 
 
-def test_templates_mix_with_statements_carrying_their_values(db_session: Session) -> None:
+def test_a_later_block_sees_an_earlier_blocks_rows(db_session: Session) -> None:
     db_session.flush()
     with written_last(db_session):
         _add(db_session, "LW-M1")
-        write_last(db_session, _unit("LW-M2"))
+        _add(db_session, "LW-M2")
         _add(db_session, "LW-M3")
     assert [c for c in _codes(db_session) if c.startswith("LW-M")] == ["LW-M1", "LW-M2", "LW-M3"]
     with written_last(db_session):  # a later block sees the rows: the rename finds them
         write_last(db_session, _RENAME, {"which": "LW-M1", "name": "one"})
-        write_last(db_session, update(Unit).where(Unit.code == "LW-M2").values(name_en="two"))
+        write_last(db_session, _RENAME, {"which": "LW-M2", "name": "two"})
     renamed = select(Unit.name_en).where(Unit.code.in_(["LW-M1", "LW-M2"])).order_by(Unit.code)
     assert list(db_session.scalars(renamed)) == ["one", "two"]
-
-
-def test_a_template_outside_a_block_runs_at_once(db_session: Session) -> None:
-    db_session.flush()
-    _add(db_session, "LW-O")
-    assert "LW-O" in _codes(db_session)

@@ -2,7 +2,7 @@
 
 A submission ends with writes nothing in its transaction reads back: the assignment's progress,
 the draft's deletion, the report fact, the audit entries. Inside `written_last(session)` each
-`write_last(session, statement)` is kept, and when the block ends without an error they are
+`write_last(session, template, params)` is kept, and when the block ends without an error they are
 sent in order — on PostgreSQL as one statement whose data-modifying CTEs run them all
 (`WITH w0 AS (UPDATE …), w1 AS (DELETE …), w2 AS (INSERT …) SELECT 1`: each runs exactly once,
 to completion, whether or not the main query reads it), elsewhere one by one (SQLite runs in
@@ -11,13 +11,12 @@ the process: a round trip costs nothing there). An error inside the block sends 
 Only for statements whose effects nothing later in the same block reads: the CTEs of one
 statement all see the snapshot from before it, not each other's changes.
 
-A statement is either a *template* built once (`template_insert`, or any statement whose
-values are named `bindparam`s) sent with its `params`, or one that carries its own values
-(`.values(...)`, literals in `where`). Templates are what the hot paths use: the merged
-statement for a given sequence of templates is built once (each template's parameters renamed
-`w<n>_<name>` so two never clash) and SQLAlchemy's compiled cache then serves it, so a request
-neither builds nor compiles SQL — building a statement costs the app more than the database
-spends running it (docs/deployment.md §11).
+Each statement is a *template*: built once, at import (`template_insert`, or any statement whose
+values are named `bindparam`s), and sent with its `params`. The merged statement for a given
+sequence of templates is built once too (each template's parameters renamed `w<n>_<name>` so two
+never clash) and SQLAlchemy's compiled cache then serves it, so a request neither builds nor
+compiles SQL — building a statement costs the app more than the database spends running it
+(docs/deployment.md §11).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from sqlalchemy.sql.selectable import Select
 _LAST = "wellbeing.core.written_last"  # session.info key of the statements kept for the end
 
 Params = Mapping[str, Any]
-Kept = tuple[UpdateBase, Params | None]  # a statement, and its parameters if it is a template
+Kept = tuple[UpdateBase, Params]  # a template and its parameters
 
 
 def template_insert(table: Table, keys: Iterable[str]) -> Insert:
@@ -65,14 +64,13 @@ def written_last(session: Session) -> Iterator[list[Kept]]:
     send(session, kept)
 
 
-def write_last(session: Session, statement: UpdateBase, params: Params | None = None) -> None:
-    """Run `statement` (a template with its `params`, or carrying its own values) now, or at
-    the end of the enclosing `written_last` block."""
+def write_last(session: Session, template: UpdateBase, params: Params) -> None:
+    """Run `template` with `params` now, or at the end of the enclosing `written_last` block."""
     kept = session.info.get(_LAST)
     if kept is None:
-        session.connection().execute(statement, params)
+        session.connection().execute(template, params)
     else:
-        kept.append((statement, params))
+        kept.append((template, params))
 
 
 def send(session: Session, kept: list[Kept]) -> None:
@@ -84,17 +82,10 @@ def send(session: Session, kept: list[Kept]) -> None:
         return
     values = {
         f"w{number}_{key}": value
-        for number, (_statement, params) in enumerate(kept)
-        for key, value in (params or {}).items()
+        for number, (_template, params) in enumerate(kept)
+        for key, value in params.items()
     }
-    if all(params is not None for _statement, params in kept):  # the hot paths: built once
-        connection.execute(_merged(tuple(statement for statement, _params in kept)), values)
-        return
-    merged = select(literal(1))
-    for number, (statement, params) in enumerate(kept):
-        one = statement if params is None else _renamed(statement, number)
-        merged = merged.add_cte(one.cte(f"w{number}"))
-    connection.execute(merged, values)
+    connection.execute(_merged(tuple(template for template, _params in kept)), values)
 
 
 @lru_cache(maxsize=64)  # a handful of sequences of templates ever occur
@@ -105,7 +96,6 @@ def _merged(statements: tuple[UpdateBase, ...]) -> Select[Any]:
     return merged
 
 
-@lru_cache(maxsize=256)
 def _renamed(statement: UpdateBase, number: int) -> UpdateBase:
     """The template with each named parameter `p` renamed `w<number>_p`."""
 
