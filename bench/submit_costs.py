@@ -87,7 +87,7 @@ def measure(
         if reply.status_code != 201:
             raise SystemExit(f"{path}: {reply.status_code} {reply.get_json()}")
 
-    warm, others[:] = others[:WARM_UP], others[WARM_UP:]
+    warm, others = others[:WARM_UP], others[WARM_UP:]
     for attempt in warm:  # both endpoints' statements compiled before anything is measured
         post("/api/v1/bench/baseline", attempt)
         post("/api/v1/submissions", attempt)
