@@ -39,9 +39,11 @@ Params = Mapping[str, Any]
 Kept = tuple[UpdateBase, Params]  # a template and its parameters
 
 
-def template_insert(table: Table, keys: Iterable[str]) -> Insert:
-    """`INSERT INTO table (keys…) VALUES (:key…)`: a template whose parameters are the keys."""
-    return table.insert().values({key: bindparam(key) for key in keys})
+def template_insert(table: Table, keys: Iterable[str] | None = None) -> Insert:
+    """`INSERT INTO table (keys…) VALUES (:key…)`: a template whose parameters are the keys
+    (every column's, when none are named)."""
+    named = [column.key for column in table.columns] if keys is None else keys
+    return table.insert().values({key: bindparam(key) for key in named})
 
 
 @contextmanager

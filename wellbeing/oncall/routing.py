@@ -85,7 +85,7 @@ def route_urgent(
 
 
 _ROUTINGS = cast(Table, OnCallRouting.__table__)
-_ROUTE = template_insert(_ROUTINGS, [column.key for column in _ROUTINGS.columns])
+_ROUTE = template_insert(_ROUTINGS)
 
 
 def escalate_due(session: Session, now: datetime, policy: OnCallPolicy) -> int:

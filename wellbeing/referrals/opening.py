@@ -84,8 +84,8 @@ def plan_referral(session: Session, officer: User, priority: Priority) -> Referr
 
 _REFERRALS = cast(Table, Referral.__table__)
 _EVENTS = cast(Table, ReferralEvent.__table__)
-_INSERT_REFERRAL = template_insert(_REFERRALS, [column.key for column in _REFERRALS.columns])
-_INSERT_EVENT = template_insert(_EVENTS, [column.key for column in _EVENTS.columns])
+_INSERT_REFERRAL = template_insert(_REFERRALS)
+_INSERT_EVENT = template_insert(_EVENTS)
 _LINK = template_insert(cast(Table, ReferralSubmission.__table__), ("referral_id", "submission_id"))
 
 

@@ -180,9 +180,7 @@ def _told(payload: dict[str, Any], critical: bool, told: Consequences) -> dict[s
 
 
 _SUBMISSIONS = cast(Table, Submission.__table__)
-_INSERT_SUBMISSION = template_insert(  # built once: a Core INSERT, not a unit of work
-    _SUBMISSIONS, [column.key for column in _SUBMISSIONS.columns]
-)
+_INSERT_SUBMISSION = template_insert(_SUBMISSIONS)  # built once: Core, not a unit of work
 
 
 def _column_values(submission: Submission) -> dict[str, Any]:
