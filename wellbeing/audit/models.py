@@ -40,7 +40,7 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     time: Mapped[datetime] = mapped_column(index=True)
-    actor_id: Mapped[int | None] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column()  # no index: nothing looks entries up by it
     actor_name: Mapped[str | None] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     target_type: Mapped[str] = mapped_column(String(32))

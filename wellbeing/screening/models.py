@@ -157,11 +157,23 @@ class Submission(Base):
     """A submitted questionnaire: who, which definition, when — and a sealed payload."""
 
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("officer_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("officer_id", "idempotency_key"),
+        # Every submission reads the officer's previous one of its instrument (admission.py):
+        # one seek, newest first, however long the officer's history. It also serves every
+        # lookup by officer alone, so officer_id and instrument_id have no indexes of their own.
+        Index(
+            "ix_submissions_officer_instrument_time",
+            "officer_id",
+            "instrument_id",
+            "submitted_at",
+            "id",
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    instrument_id: Mapped[str] = mapped_column(String(32), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    instrument_id: Mapped[str] = mapped_column(String(32))
     instrument_version: Mapped[str] = mapped_column(String(32))
     definition_hash: Mapped[str] = mapped_column(String(64))
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
