@@ -34,7 +34,7 @@ from wellbeing.core.clock import utcnow
 from wellbeing.core.db import make_engine, new_id
 from wellbeing.org import service as org_service
 from wellbeing.org.models import User
-from wellbeing.screening.admission import _PREVIOUS
+from wellbeing.screening.admission import PREVIOUS
 from wellbeing.screening.models import Submission
 
 HISTORIES = (0, 20, 60, 200)
@@ -82,6 +82,7 @@ def fill(engine: Engine) -> dict[int, tuple[int, str]]:
 
 
 def timed(action: Callable[[], object]) -> float:
+    """µs per call of `action`, over READS calls."""
     start = time.perf_counter()
     for _ in range(READS):
         action()
@@ -101,7 +102,7 @@ def measure(engine: Engine, owned: dict[int, tuple[int, str]], rounds: int) -> N
             params = {"officer_id": officer, "instrument_id": "phq9"}
 
             def previous(params: dict[str, object] = params) -> object:
-                return connection.execute(_PREVIOUS, params).first()
+                return connection.execute(PREVIOUS, params).first()
 
             def baseline(record: str = record) -> object:
                 return connection.execute(one, {"record": record}).first()

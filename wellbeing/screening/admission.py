@@ -25,7 +25,9 @@ from wellbeing.screening.progress import OpenAssignment
 _ASSIGNMENTS = cast(Table, Assignment.__table__)
 _SUBMISSIONS = cast(Table, Submission.__table__)
 
-_PREVIOUS = (
+# The officer's previous submission of the instrument: one seek of the history index, newest
+# first (migration 0134; tests/screening/test_admission_plan.py checks both statements' plans).
+PREVIOUS = (
     select(_SUBMISSIONS.c.id, _SUBMISSIONS.c.officer_id, _SUBMISSIONS.c.payload_sealed)
     .where(
         _SUBMISSIONS.c.officer_id == bindparam("officer_id"),
@@ -34,10 +36,10 @@ _PREVIOUS = (
     .order_by(_SUBMISSIONS.c.submitted_at.desc(), _SUBMISSIONS.c.id.desc())
     .limit(1)
 )
-_previous = _PREVIOUS.subquery("previous")
+_previous = PREVIOUS.subquery("previous")
 # FOR UPDATE OF assignments (PostgreSQL; SQLite transactions here begin IMMEDIATE): two
 # instruments of one assignment submitted at once must not both write `done` from one read.
-_WITH_ASSIGNMENT = (
+WITH_ASSIGNMENT = (
     select(
         _ASSIGNMENTS.c.id,
         _ASSIGNMENTS.c.unit_id,
@@ -84,7 +86,7 @@ def admission(
     params: dict[str, Any] = {"officer_id": officer_id, "instrument_id": instrument_id}
     connection = session.connection()
     if assignment_id is not None:
-        row = connection.execute(_WITH_ASSIGNMENT, {**params, "assignment_id": assignment_id})
+        row = connection.execute(WITH_ASSIGNMENT, {**params, "assignment_id": assignment_id})
         found = row.first()
         if found is not None:
             assignment = OpenAssignment(
@@ -94,7 +96,7 @@ def admission(
             if found.previous_id is not None:
                 previous = _Sealed(found.previous_id, officer_id, found.previous_sealed)
             return Admission(assignment, bool(found.consented), _total(previous))
-    earlier = connection.execute(_PREVIOUS, params).first()
+    earlier = connection.execute(PREVIOUS, params).first()
     previous = None if earlier is None else _Sealed(*earlier)
     return Admission(None, has_consented(session, officer_id), _total(previous))
 
