@@ -12,7 +12,8 @@ and last `RATIO submit <pipeline/baseline throughput>`. The scheduler's audit se
 beside the server (every 5 s), and the audit chain is verified after the run. Run from the
 repository root:
 
-    .venv/bin/python bench/submit.py [--workers 2] [--threads 1] [--clients 8] [--officers 300]
+    .venv/bin/python bench/submit.py [--workers 2] [--threads 1] [--clients 8] [--officers 1500]
+                                     [--rounds 6]
     .venv/bin/python bench/submit.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 With --database-url (a PostgreSQL server), a scratch database is created beside the one named
@@ -222,8 +223,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--officers", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3, help="baseline/pipeline alternations")
+    # ~6 s a side: with 300 officers (~1.3 s a side) one run's ratio spread 0.59–0.87 and its p99
+    # was about the sixth-slowest of 568 requests (docs/deployment.md §11, 2026-12-08).
+    parser.add_argument("--officers", type=int, default=1500)
+    parser.add_argument("--rounds", type=int, default=6, help="baseline/pipeline alternations")
     parser.add_argument("--database-url", help="a PostgreSQL server (a scratch DB is made on it)")
     run(parser.parse_args())
 
