@@ -4,16 +4,37 @@ PostgreSQL, and an error inside the block sends none of them (both databases).""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, Table, bindparam, delete, event, func, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    delete,
+    event,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from wellbeing.audit import service as audit
 from wellbeing.audit.models import AuditEntry
 from wellbeing.core import batched
 from wellbeing.core.batched import template_insert, write_last, written_last
+from wellbeing.core.db import Database, UtcDateTime, WriteInReadTransaction, make_engine
 from wellbeing.org.models import Unit
 
 
@@ -134,3 +155,96 @@ def test_a_later_block_sees_an_earlier_blocks_rows(db_session: Session) -> None:
         write_last(db_session, _RENAME, {"which": "LW-M2", "name": "two"})
     renamed = select(Unit.name_en).where(Unit.code.in_(["LW-M1", "LW-M2"])).order_by(Unit.code)
     assert list(db_session.scalars(renamed)) == ["one", "two"]
+
+
+# --- sent on the DBAPI cursor: what SQLAlchemy's own path would store, raise and show ----------
+
+_kinds = MetaData()
+_KINDS = Table(
+    "batched_kinds",
+    _kinds,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("doc", JSON, nullable=False),
+    Column("blob", LargeBinary, nullable=False),
+    Column("flag", Boolean, nullable=False),
+    Column("label", String(20), nullable=False),
+)
+_INSERT_KIND = template_insert(_KINDS, ("id", "at", "doc", "blob", "flag")).values(
+    label=literal("fixed")  # a value the statement itself holds
+)
+
+
+@pytest.fixture
+def kinds(engine: Engine) -> Iterator[Table]:
+    """A table of our own with a column of each kind of value the templates bind."""
+    _kinds.create_all(engine)
+    yield _KINDS
+    _kinds.drop_all(engine)
+
+
+def test_values_of_every_kind_are_stored_as_sqlalchemy_stores_them(
+    engine: Engine, kinds: Table, statements: list[str]
+) -> None:
+    at = datetime(2026, 12, 8, 1, 2, 3, 456789, tzinfo=timezone(timedelta(hours=8)))
+    row = {"at": at, "doc": {"答": [1, None, "x"]}, "blob": b"\x00\xff", "flag": True}
+    with Session(engine) as session, session.begin():
+        with written_last(session):
+            write_last(session, _INSERT_KIND, {"id": 1, **row})
+            write_last(session, _INSERT_KIND, {"id": 2, **row})
+        session.connection().execute(_INSERT_KIND, {"id": 3, **row})  # SQLAlchemy's own path
+    assert sum("batched_kinds" in statement for statement in statements) == (
+        2 if engine.dialect.name == "postgresql" else 3  # the listeners saw every statement
+    )
+    with engine.connect() as connection:
+        typed = connection.execute(select(kinds).order_by(kinds.c.id)).all()
+        stored = connection.exec_driver_sql(
+            "SELECT id, at, doc, blob, flag, label FROM batched_kinds ORDER BY id"
+        ).all()
+    assert [tuple(r)[1:] for r in typed] == [(at, row["doc"], b"\x00\xff", True, "fixed")] * 3
+    assert stored[0][1:] == stored[2][1:]  # the very values SQLAlchemy's own path stored
+    assert stored[1][1:] == stored[2][1:]
+
+
+def test_a_refused_row_raises_sqlalchemys_integrity_error(engine: Engine, kinds: Table) -> None:
+    row = {"at": datetime(2026, 12, 8, tzinfo=UTC), "doc": {}, "blob": b"", "flag": False}
+    with Session(engine) as session, session.begin():
+        with pytest.raises(IntegrityError) as raised:
+            _twice(session, {"id": 7, **row})
+        session.rollback()
+    assert "INSERT INTO batched_kinds" in str(raised.value)
+
+
+def _twice(session: Session, row: dict[str, Any]) -> None:
+    with written_last(session):
+        write_last(session, _INSERT_KIND, row)
+        write_last(session, _INSERT_KIND, row)
+
+
+def test_a_template_whose_parameter_is_missing_is_named_by_sqlalchemy(
+    db_session: Session,
+) -> None:
+    db_session.flush()
+    with pytest.raises(StatementError, match="name_en"):
+        _twice_without_name(db_session)
+
+
+def _twice_without_name(session: Session) -> None:
+    with written_last(session):
+        write_last(session, _ADD, {"code": "LW-X", "name_zh": "x", "path": "/"})
+        write_last(session, _ADD, {"code": "LW-Y", "name_zh": "y", "path": "/"})
+
+
+def test_a_reading_transaction_still_refuses_the_writes(tmp_path: Path) -> None:
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'guard.db'}")
+    _kinds.create_all(sqlite)
+    database = Database.for_engine(sqlite, guard="raise")
+    row = {"at": datetime(2026, 12, 8, tzinfo=UTC), "doc": {}, "blob": b"", "flag": False}
+    with (
+        database.request_session(reads_only=True) as session,
+        pytest.raises(WriteInReadTransaction, match="INSERT"),
+    ):
+        _twice(session, {"id": 1, **row})
+    with sqlite.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(_KINDS)) == 0
+    sqlite.dispose()

@@ -17,16 +17,27 @@ sequence of templates is built once too (each template's parameters renamed `w<n
 never clash) and SQLAlchemy's compiled cache then serves it, so a request neither builds nor
 compiles SQL — building a statement costs the app more than the database spends running it
 (docs/deployment.md §11).
+
+Sent statements skip SQLAlchemy's execution path too: each (merged) template is compiled once
+per dialect into its SQL text, the order of its parameters and their types' bind processors
+(`_Prepared`), and sent on the connection's own DBAPI cursor — on SQLite, where statements go
+one by one, that path cost ~25 µs a statement, more than SQLite spends running it. What that
+path does still happens: the engine's `before_cursor_execute` and `after_cursor_execute`
+listeners (the read guard among them) see every statement (their return values are not used:
+none of ours is a `retval=True` listener), a DBAPI error is raised as SQLAlchemy's (an
+`IntegrityError` stays one, for the callers that replay on it), and a lost connection is
+invalidated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, literal, select
+from sqlalchemy import Connection, Dialect, Table, bindparam, literal, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.dml import Insert, UpdateBase
@@ -80,14 +91,96 @@ def send(session: Session, kept: list[Kept]) -> None:
     connection = session.connection()
     if len(kept) < 2 or connection.dialect.name != "postgresql":
         for statement, params in kept:
-            connection.execute(statement, params)
+            _run(connection, statement, params)
         return
     values = {
         f"w{number}_{key}": value
         for number, (_template, params) in enumerate(kept)
         for key, value in params.items()
     }
-    connection.execute(_merged(tuple(template for template, _params in kept)), values)
+    _run(connection, _merged(tuple(template for template, _params in kept)), values)
+
+
+class _Prepared(NamedTuple):
+    """A template compiled for one dialect: its SQL, whether the DBAPI takes the parameters by
+    position (else by name), and per parameter in that order its name, its type's bind processor
+    and, for a parameter the statement itself fixes (`literal(…)`), its value."""
+
+    sql: str
+    positional: bool
+    binds: tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]
+    names: tuple[str, ...]
+
+
+Template = UpdateBase | Select[Any]
+_NOT_FIXED = object()
+# A template compiled per dialect, or None for one SQLAlchemy must finish at each execution
+# (an expanding IN list, a column default computed in Python): that one goes its own way.
+_PREPARED: dict[tuple[Template, str], _Prepared | None] = {}
+_MAX_PREPARED = 256
+
+
+def _prepared(statement: Template, dialect: Dialect) -> _Prepared | None:
+    key = (statement, dialect.name)
+    if key in _PREPARED:
+        return _PREPARED[key]
+    compiled = statement.compile(dialect=dialect)
+    found = None
+    finished_later = (
+        compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.post_compile_params
+        or compiled.literal_execute_params
+    )
+    if not finished_later:
+        order = compiled.positiontup if compiled.positional else list(compiled.binds)
+        binds = []
+        for name in order or ():
+            bind = compiled.binds[name]
+            fixed = _NOT_FIXED if bind.required else bind.effective_value
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            binds.append((name, processor, fixed))
+        names = tuple(name for name, _, _ in binds)
+        found = _Prepared(str(compiled), compiled.positional, tuple(binds), names)
+    if len(_PREPARED) >= _MAX_PREPARED:  # templates are few; merged ones come and go with _merged
+        _PREPARED.clear()
+    _PREPARED[key] = found
+    return found
+
+
+def _run(connection: Connection, statement: Template, params: Params) -> None:
+    """Send a template with its parameters on the connection's DBAPI cursor (see the module)."""
+    prepared = _prepared(statement, connection.dialect)
+    values = []
+    try:
+        for name, process, fixed in prepared.binds if prepared else ():
+            value = params[name] if fixed is _NOT_FIXED else fixed
+            values.append(value if process is None else process(value))
+    except KeyError:
+        prepared = None  # a parameter left out: SQLAlchemy's own path names it
+    if prepared is None:
+        connection.execute(statement, params)
+        return
+    sql = prepared.sql
+    sent: Any = values if prepared.positional else dict(zip(prepared.names, values, strict=True))
+    dbapi = connection.dialect.loaded_dbapi
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for listen in connection.dispatch.before_cursor_execute:
+            listen(connection, cursor, sql, sent, None, False)
+        try:
+            cursor.execute(sql, sent)
+        except dbapi.Error as error:
+            if connection.dialect.is_disconnect(
+                error, connection.connection.dbapi_connection, cursor
+            ):
+                connection.invalidate(error)  # as SQLAlchemy's own path does: not back to the pool
+            hide = connection.engine.hide_parameters
+            raise DBAPIError.instance(sql, sent, error, dbapi.Error, hide) from error
+        for listen in connection.dispatch.after_cursor_execute:
+            listen(connection, cursor, sql, sent, None, False)
+    finally:
+        cursor.close()
 
 
 @lru_cache(maxsize=64)  # a handful of sequences of templates ever occur
@@ -99,12 +192,18 @@ def _merged(statements: tuple[UpdateBase, ...]) -> Select[Any]:
 
 
 def _renamed(statement: UpdateBase, number: int) -> UpdateBase:
-    """The template with each named parameter `p` renamed `w<number>_p`."""
+    """The template with each named parameter `p` renamed `w<number>_p`. An anonymous one (a
+    `literal(…)`: it holds its value, and compiling names it uniquely) is kept as it is."""
 
     def rename(element: Any, **_kw: Any) -> Any:
-        if isinstance(element, BindParameter):
-            renamed = f"w{number}_{element.key}"
-            return bindparam(renamed, type_=element.type, expanding=element.expanding)
+        if isinstance(element, BindParameter) and not element.unique:
+            return bindparam(
+                f"w{number}_{element.key}",
+                element.value,
+                type_=element.type,
+                expanding=element.expanding,
+                required=element.required,
+            )
         return None
 
     return cast(UpdateBase, visitors.replacement_traverse(statement, {}, rename))
