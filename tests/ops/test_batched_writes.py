@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
 from wellbeing.audit import service as audit
@@ -248,3 +248,16 @@ def test_a_reading_transaction_still_refuses_the_writes(tmp_path: Path) -> None:
     with sqlite.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(_KINDS)) == 0
     sqlite.dispose()
+
+
+def test_a_lost_connection_is_invalidated_not_pooled(engine: Engine, kinds: Table) -> None:
+    row = {"at": datetime(2026, 12, 8, tzinfo=UTC), "doc": {}, "blob": b"", "flag": False}
+    with Session(engine) as session:
+        connection = session.connection()
+        connection.connection.dbapi_connection.close()  # type: ignore[union-attr]
+        with pytest.raises(DBAPIError) as raised:
+            _twice(session, {"id": 9, **row})
+        assert raised.value.connection_invalidated or connection.invalidated
+        session.rollback()
+    with engine.connect() as fresh:  # the pool hands out a working connection
+        assert fresh.scalar(select(func.count()).select_from(_KINDS)) == 0

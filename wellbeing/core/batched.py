@@ -164,23 +164,23 @@ def _run(connection: Connection, statement: Template, params: Params) -> None:
     sql = prepared.sql
     sent: Any = values if prepared.positional else dict(zip(prepared.names, values, strict=True))
     dbapi = connection.dialect.loaded_dbapi
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    raw = connection.connection.dbapi_connection
+    cursor = None
     try:
+        cursor = raw.cursor()  # type: ignore[union-attr]
         for listen in connection.dispatch.before_cursor_execute:
             listen(connection, cursor, sql, sent, None, False)
-        try:
-            cursor.execute(sql, sent)
-        except dbapi.Error as error:
-            if connection.dialect.is_disconnect(
-                error, connection.connection.dbapi_connection, cursor
-            ):
-                connection.invalidate(error)  # as SQLAlchemy's own path does: not back to the pool
-            hide = connection.engine.hide_parameters
-            raise DBAPIError.instance(sql, sent, error, dbapi.Error, hide) from error
+        cursor.execute(sql, sent)
         for listen in connection.dispatch.after_cursor_execute:
             listen(connection, cursor, sql, sent, None, False)
+    except dbapi.Error as error:
+        if connection.dialect.is_disconnect(error, raw, cursor):
+            connection.invalidate(error)  # as SQLAlchemy's own path does: not back to the pool
+        hide = connection.engine.hide_parameters
+        raise DBAPIError.instance(sql, sent, error, dbapi.Error, hide) from error
     finally:
-        cursor.close()
+        if cursor is not None and not connection.invalidated:
+            cursor.close()
 
 
 @lru_cache(maxsize=64)  # a handful of sequences of templates ever occur
