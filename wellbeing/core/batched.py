@@ -18,7 +18,7 @@ never clash) and SQLAlchemy's compiled cache then serves it, so a request neithe
 compiles SQL — building a statement costs the app more than the database spends running it
 (docs/deployment.md §11).
 
-Sent statements skip SQLAlchemy's execution path too: each (merged) template is compiled once
+Statements skip SQLAlchemy's execution path too: each (merged) template is compiled once
 per dialect into its SQL text, the order of its parameters and their types' bind processors
 (`_Prepared`), and sent on the connection's own DBAPI cursor — on SQLite, where statements go
 one by one, that path cost ~25 µs a statement, more than SQLite spends running it. What that
@@ -81,7 +81,7 @@ def write_last(session: Session, template: UpdateBase, params: Params) -> None:
     """Run `template` with `params` now, or at the end of the enclosing `written_last` block."""
     kept = session.info.get(_LAST)
     if kept is None:
-        session.connection().execute(template, params)
+        _run(session.connection(), template, params)
     else:
         kept.append((template, params))
 
@@ -114,51 +114,50 @@ class _Prepared(NamedTuple):
 
 Template = UpdateBase | Select[Any]
 _NOT_FIXED = object()
-# A template compiled per dialect, or None for one SQLAlchemy must finish at each execution
-# (an expanding IN list, a column default computed in Python): that one goes its own way.
-_PREPARED: dict[tuple[Template, str], _Prepared | None] = {}
-_MAX_PREPARED = 256
 
 
+@lru_cache(maxsize=256)  # templates are few; merged ones come and go with _merged
 def _prepared(statement: Template, dialect: Dialect) -> _Prepared | None:
-    key = (statement, dialect.name)
-    if key in _PREPARED:
-        return _PREPARED[key]
+    """The template compiled for this dialect, or None for one SQLAlchemy must finish at each
+    execution (a column default computed in Python, an expanding IN list): that one goes
+    SQLAlchemy's own way."""
     compiled = statement.compile(dialect=dialect)
-    found = None
-    finished_later = (
+    if (
         compiled.insert_prefetch
         or compiled.update_prefetch
         or compiled.post_compile_params
         or compiled.literal_execute_params
-    )
-    if not finished_later:
-        order = compiled.positiontup if compiled.positional else list(compiled.binds)
-        binds = []
-        for name in order or ():
-            bind = compiled.binds[name]
-            fixed = _NOT_FIXED if bind.required else bind.effective_value
-            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            binds.append((name, processor, fixed))
-        names = tuple(name for name, _, _ in binds)
-        found = _Prepared(str(compiled), compiled.positional, tuple(binds), names)
-    if len(_PREPARED) >= _MAX_PREPARED:  # templates are few; merged ones come and go with _merged
-        _PREPARED.clear()
-    _PREPARED[key] = found
-    return found
+    ):
+        return None
+    order = (compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    binds = []
+    for name in order:
+        bind = compiled.binds[name]
+        fixed = _NOT_FIXED if bind.required else bind.effective_value
+        binds.append((name, bind.type.dialect_impl(dialect).bind_processor(dialect), fixed))
+    names = tuple(name for name, _, _ in binds)
+    return _Prepared(str(compiled), compiled.positional, tuple(binds), names)
+
+
+def _values(prepared: _Prepared, params: Params) -> list[Any] | None:
+    """The parameters as the DBAPI takes them, processed; None when one is left out."""
+    values = []
+    for name, process, fixed in prepared.binds:
+        if fixed is _NOT_FIXED:
+            if name not in params:
+                return None
+            value = params[name]
+        else:
+            value = fixed
+        values.append(value if process is None else process(value))
+    return values
 
 
 def _run(connection: Connection, statement: Template, params: Params) -> None:
     """Send a template with its parameters on the connection's DBAPI cursor (see the module)."""
     prepared = _prepared(statement, connection.dialect)
-    values = []
-    try:
-        for name, process, fixed in prepared.binds if prepared else ():
-            value = params[name] if fixed is _NOT_FIXED else fixed
-            values.append(value if process is None else process(value))
-    except KeyError:
-        prepared = None  # a parameter left out: SQLAlchemy's own path names it
-    if prepared is None:
+    values = None if prepared is None else _values(prepared, params)
+    if prepared is None or values is None:  # SQLAlchemy's own path (it names what is missing)
         connection.execute(statement, params)
         return
     sql = prepared.sql
