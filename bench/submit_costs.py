@@ -34,6 +34,7 @@ import loadgen
 from submit import populated
 
 from wellbeing.app import create_app
+from wellbeing.core.sqlite_gate import GatedConnection
 
 WARM_UP = 40  # submissions of the second half sent to both endpoints before measuring
 STEPS = (  # (function, file suffix): the pipeline's steps worth naming
@@ -92,15 +93,18 @@ def measure(
         post("/api/v1/bench/baseline", attempt)
         post("/api/v1/submissions", attempt)
     started, app, database = time.perf_counter(), time.process_time(), DATABASE_CPU.seconds()
+    locked = GATE_HOLD.seconds
     for attempt in attempts:
         post("/api/v1/bench/baseline", attempt)
     base_ms = (time.perf_counter() - started) / len(attempts) * 1000
     base_cpu = _per_request(app, database, len(attempts))
+    base_locked = (GATE_HOLD.seconds - locked) / len(attempts) * 1000
     sent: list[str] = []
     event.listen(Engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     counts: collections.Counter[int] = collections.Counter()
     shown: dict[str, list[str]] = {}
     started, app, database = time.perf_counter(), time.process_time(), DATABASE_CPU.seconds()
+    locked = GATE_HOLD.seconds
     for attempt in attempts:
         before = len(sent)
         post("/api/v1/submissions", attempt)
@@ -110,12 +114,18 @@ def measure(
         shown.setdefault("opening or joining a referral" if refers else "plain", mine)
     full_ms = (time.perf_counter() - started) / len(attempts) * 1000
     full_cpu = _per_request(app, database, len(attempts))
+    full_locked = (GATE_HOLD.seconds - locked) / len(attempts) * 1000
     print(
         f"{len(attempts)} requests a side: baseline {base_ms:.2f} ms, submission {full_ms:.2f} ms"
     )
     for name, (app_ms, database_ms) in (("baseline", base_cpu), ("submission", full_cpu)):
         shown_db = "n/a" if database_ms is None else f"{database_ms:.2f} ms"
         print(f"  CPU a request, {name:<10}: app {app_ms:.2f} ms, database {shown_db}")
+    if base_locked or full_locked:  # SQLite: the part of a request that others wait for
+        print(
+            f"  write lock held a request: baseline {base_locked:.2f} ms, "
+            f"submission {full_locked:.2f} ms"
+        )
     if base_cpu[1] is not None and full_cpu[1] is not None:
         ratio = (base_cpu[0] + base_cpu[1]) / (full_cpu[0] + full_cpu[1])
         print(f"  total CPU baseline/submission = {ratio:.2f}")
@@ -153,6 +163,34 @@ class DatabaseCpu:
 
 
 DATABASE_CPU = DatabaseCpu()
+
+
+class GateHold:
+    """How long SQLite's writer gate (held from BEGIN IMMEDIATE to COMMIT: the write lock) is
+    held, summed over requests; the two methods of `GatedConnection` are wrapped to time it."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._taken_at: float | None = None
+        take, give = GatedConnection.take_writer_gate, GatedConnection.give_back_writer_gate
+
+        def timed_take(connection: GatedConnection) -> bool:
+            held = take(connection)
+            if held and self._taken_at is None:
+                self._taken_at = time.perf_counter()
+            return held
+
+        def timed_give(connection: GatedConnection) -> None:
+            give(connection)
+            if self._taken_at is not None:
+                self.seconds += time.perf_counter() - self._taken_at
+                self._taken_at = None
+
+        GatedConnection.take_writer_gate = timed_take  # type: ignore[method-assign]
+        GatedConnection.give_back_writer_gate = timed_give  # type: ignore[method-assign]
+
+
+GATE_HOLD = GateHold()
 
 
 def _per_request(

@@ -23,6 +23,7 @@ from wellbeing.core.db import (
     WriteInReadTransaction,
     is_reading,
     make_engine,
+    read_apart,
     read_then_write,
     set_reading,
     statement_writes,
@@ -218,6 +219,83 @@ def test_read_then_write_writes_only_when_the_work_changed_something(
     assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN", "BEGIN IMMEDIATE"]
     with database.transaction() as session:
         assert texts(session) == ["touched", "other"]
+
+
+def test_a_writing_request_reads_who_calls_before_it_takes_the_write_lock(
+    sqlite_file: Engine, begins: list[str]
+) -> None:
+    database = Database.for_engine(sqlite_file, guard="raise")
+    runs: list[bool] = []
+
+    def who(session: Session) -> str:
+        runs.append(is_reading(session))
+        row = session.get(Note, 1)
+        assert row is not None
+        return row.text
+
+    with database.session_factory() as writer:
+        writer.execute(insert(notes).values(text="uncommitted"))  # holds the write lock
+        session = database.request_session(reads_only=False)
+        # the caller is read from the last committed snapshot at once, without waiting for
+        # the writer; an IMMEDIATE begin would have waited for its lock
+        assert read_then_write(session, who) == "first"
+        assert not session.in_transaction()
+        assert not is_reading(session)
+        writer.commit()
+    session.execute(insert(notes).values(text="second"))  # the request's own writes: locked
+    session.commit()
+    session.close()
+    assert runs == [True]
+    assert begins == ["BEGIN IMMEDIATE", "BEGIN", "BEGIN IMMEDIATE"]
+    with database.transaction() as check:
+        assert texts(check) == ["first", "uncommitted", "second"]
+
+
+def test_a_writing_request_still_writes_a_change_its_reading_made(
+    sqlite_file: Engine, begins: list[str]
+) -> None:
+    database = Database.for_engine(sqlite_file, guard="raise")
+    session = database.request_session(reads_only=False)
+
+    def touch(session: Session) -> str:
+        row = session.get(Note, 1)
+        assert row is not None
+        row.text = "touched"
+        return row.text
+
+    assert read_then_write(session, touch) == "touched"
+    assert not is_reading(session)  # the request goes on writing
+    session.close()
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
+    with database.transaction() as check:
+        assert texts(check) == ["touched"]
+
+
+def test_without_deferred_reads_a_writing_request_reads_under_the_lock(
+    sqlite_file: Engine, begins: list[str]
+) -> None:
+    database = Database.for_engine(sqlite_file, guard="raise")
+    database.defer_reads = False  # bench/reads.py's baseline: every transaction locks
+    session = database.request_session(reads_only=False)
+    assert read_then_write(session, texts) == ["first"]
+    session.close()
+    assert begins == ["BEGIN IMMEDIATE"]
+
+
+def test_read_apart_reads_on_its_own_only_before_a_writing_session_began(
+    sqlite_file: Engine, begins: list[str]
+) -> None:
+    database = Database.for_engine(sqlite_file, guard="raise")
+    with database.request_session(reads_only=False) as session:
+        assert read_apart(session, texts) == ["first"]  # its own deferred transaction, ended
+        assert not session.in_transaction()
+        session.execute(insert(notes).values(text="second"))
+        assert read_apart(session, texts) == ["first", "second"]  # inside the begun one
+        session.commit()
+    with database.request_session(reads_only=True) as session:
+        assert read_apart(session, texts) == ["first", "second"]  # a reading session's own
+        assert session.in_transaction()
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]
 
 
 def test_a_session_changes_mode_only_between_transactions(sqlite_file: Engine) -> None:

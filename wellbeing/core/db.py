@@ -2,8 +2,11 @@
 
 Sessions write unless told they only read (`set_reading`). On SQLite a writing session's
 transactions begin IMMEDIATE (the write lock up front) and a reading one's begin DEFERRED, so
-under WAL reads never wait for a writer; on PostgreSQL both begin alike. A statement that writes
-in a reading transaction is caught (`WriteInReadTransaction` in tests, an error log otherwise).
+under WAL reads never wait for a writer; on PostgreSQL both begin alike. A writing request
+finds its caller in a deferred transaction of its own first (`read_apart`, `read_then_write`),
+so on SQLite the write lock is held from its first write, not from its sign-in. A statement
+that writes in a reading transaction is caught (`WriteInReadTransaction` in tests, an error log
+otherwise).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ BEGIN_OPTION = "wellbeing_sqlite_begin"  # connection execution option: "DEFERRE
 _READING = "wellbeing.reading"  # Session.info: the guard mode of a reading session
 _GUARD = "wellbeing.read_guard"  # Connection.info: set while a reading session holds it
 _GUARDED = "wellbeing.guarded"  # Session.info: (transaction, connection info) to clear at its end
+_READS_APART = "wellbeing.reads_apart"  # Session.info: the guard mode of reads done before writing
 _READ_WORDS = frozenset(
     {"SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW"}
 )
@@ -207,9 +211,14 @@ def read_then_write(session: Session, work: Callable[[Session], T]) -> T:
     dropped, and `work` runs again inside `writing`: it decides again on what it reads under
     the write lock. (Core statements that write would trip the read guard: ORM changes only.)"""
     if not is_reading(session):
-        result = work(session)
-        session.commit()
-        return result
+        mode: GuardMode | None = session.info.get(_READS_APART)
+        if mode is None or session.in_transaction():
+            result = work(session)
+            session.commit()
+            return result
+        # On SQLite the write lock need not be held while reading what `work` decides on (who
+        # is calling): read in a deferred transaction, and take the lock only for a change.
+        return _apart(session, mode, lambda reading: read_then_write(reading, work))
     with session.no_autoflush:
         result = work(session)
     if not (session.new or session.deleted or session.dirty):
@@ -217,6 +226,27 @@ def read_then_write(session: Session, work: Callable[[Session], T]) -> T:
     session.rollback()
     with writing(session):
         return work(session)
+
+
+def read_apart(session: Session, work: Callable[[Session], T]) -> T:
+    """Run `work`, which only reads (who is calling). In a writing request's session on SQLite,
+    before it has begun, it runs in a deferred transaction of its own, ended at once, so the
+    write lock is taken only at the request's first write; elsewhere in the session's
+    transaction, uncommitted (on PostgreSQL reads take no lock: no extra round trip)."""
+    mode: GuardMode | None = session.info.get(_READS_APART)
+    if mode is None or is_reading(session) or session.in_transaction():
+        return work(session)
+    return _apart(session, mode, work)
+
+
+def _apart(session: Session, mode: GuardMode, work: Callable[[Session], T]) -> T:
+    set_reading(session, mode)
+    try:
+        result = work(session)
+        session.commit()  # ends the read transaction; a change was written by `writing`
+    finally:
+        set_reading(session, None)
+    return result
 
 
 def _mark_connection(session: Session, transaction: Any, connection: Any) -> None:
@@ -254,8 +284,11 @@ class Database:
     def request_session(self, reads_only: bool) -> Session:
         """A new session for a request: reading when it only reads (and reads are deferred)."""
         session = self.session_factory()
-        if reads_only and self.defer_reads:
-            set_reading(session, self.guard)
+        if self.defer_reads and self.engine.dialect.name == "sqlite":
+            if reads_only:
+                set_reading(session, self.guard)
+            else:  # sign-in reads go before the write lock (read_then_write)
+                session.info[_READS_APART] = self.guard
         return session
 
     @contextmanager

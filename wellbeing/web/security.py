@@ -12,7 +12,7 @@ from wellbeing.auth import service as auth_service
 from wellbeing.auth.access import AccessRule, rule_of
 from wellbeing.auth.mfa import needs_second_factor
 from wellbeing.core.config import Settings
-from wellbeing.core.db import read_then_write
+from wellbeing.core.db import read_apart, read_then_write
 from wellbeing.faces.context import db, is_api_request, session_policy, settings
 from wellbeing.faces.errors import ApiError
 from wellbeing.org.models import Role
@@ -33,7 +33,8 @@ def load_user() -> None:
         header = request.headers.get("Authorization", "")
         scheme, _, raw = header.partition(" ")
         if scheme.lower() == "bearer" and raw.strip():
-            token = auth_service.load_token(db(), raw.strip())
+            bearer = raw.strip()
+            token = read_apart(db(), lambda s: auth_service.load_token(s, bearer))
             g.user = token.user if token else None
             g.mfa_done = token is not None and token.mfa_at is not None
         return
