@@ -284,11 +284,10 @@ class Database:
     def request_session(self, reads_only: bool) -> Session:
         """A new session for a request: reading when it only reads (and reads are deferred)."""
         session = self.session_factory()
-        if self.defer_reads and self.engine.dialect.name == "sqlite":
-            if reads_only:
-                set_reading(session, self.guard)
-            else:  # sign-in reads go before the write lock (read_then_write)
-                session.info[_READS_APART] = self.guard
+        if reads_only and self.defer_reads:
+            set_reading(session, self.guard)
+        elif self.defer_reads and self.engine.dialect.name == "sqlite":
+            session.info[_READS_APART] = self.guard  # finding the caller takes no write lock
         return session
 
     @contextmanager
