@@ -146,6 +146,19 @@ def test_consent_is_required(
     assert response.get_json()["error"]["code"] == "consent_required"
 
 
+def test_consent_is_told_before_what_is_wrong_with_the_answers_or_instrument(
+    make_user: Any, token_for: Any, post_submission: Any, phq9_answers: Any
+) -> None:
+    """Scoring runs before the consent check (outside the write lock) but speaks after it."""
+    newcomer = make_user("officer")
+    token = token_for(newcomer)
+    bad_answers = {**phq9_answers(0, 0, 0, 0, 0, 0, 0, 0, 0), "q1": 9}
+    for instrument, answers in [("phq9", bad_answers), ("scl90", {}), ("nope", {})]:
+        response = post_submission(token, instrument, answers)
+        assert response.status_code == 403
+        assert response.get_json()["error"]["code"] == "consent_required"
+
+
 def test_bad_fields_are_422(officer: Any, token_for: Any, client: Any) -> None:
     headers = token_for(officer)
     for body, field in [

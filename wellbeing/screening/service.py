@@ -195,12 +195,22 @@ def _admissible(
     answers: Answers,
     assignment_id: int | None,
 ) -> tuple[Definition, Result, Admission]:
-    """Check consent, the instrument, the answers and the assignment; nothing is written."""
+    """Check consent, the instrument, the answers and the assignment, in that order; nothing
+    is written. Scoring is pure and comes first: on SQLite the write lock is taken at the
+    request's first statement (admission's read), and every other writer waits while it is
+    held. What scoring finds wrong is told only after consent is checked, as before."""
+    scored: tuple[Definition, Result] | ScreeningError
+    try:
+        definition = offered_definition(policy.catalogue, instrument_id)
+        scored = definition, score_answers(definition, answers)
+    except ScreeningError as exc:
+        scored = exc
     admitted = admission(session, officer.id, instrument_id, assignment_id)
     if not admitted.consented:
         raise ConsentRequired
-    definition = offered_definition(policy.catalogue, instrument_id)
-    result = score_answers(definition, answers)
+    if isinstance(scored, ScreeningError):
+        raise scored
+    definition, result = scored
     assignment = admitted.assignment
     if assignment_id is not None and (assignment is None or not assignment.asks_for(instrument_id)):
         raise AssignmentUnavailable
