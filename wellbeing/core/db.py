@@ -209,7 +209,9 @@ def read_then_write(session: Session, work: Callable[[Session], T]) -> T:
     """Run `work`, which mostly only reads but may change ORM objects (a sliding expiry's
     touch), and commit what it changed. In a reading session its changes are not flushed but
     dropped, and `work` runs again inside `writing`: it decides again on what it reads under
-    the write lock. (Core statements that write would trip the read guard: ORM changes only.)"""
+    the write lock. A writing request's session on SQLite, not yet begun, does the same, so its
+    sign-in takes the write lock only when it changes something (`read_apart`). (Core statements
+    that write would trip the read guard: ORM changes only.)"""
     if not is_reading(session):
         mode: GuardMode | None = session.info.get(_READS_APART)
         if mode is None or session.in_transaction():
