@@ -5,10 +5,11 @@ and posts the first half's PHQ-9 and GAD-7 bodies to the raw-insert baseline and
 POST /api/v1/submissions, single-threaded through Flask's test client (no HTTP, no gunicorn), then
 the second half's through the pipeline under cProfile. Prints both sides' ms per request without
 a profiler, the CPU each side costs per request — the app's (`time.process_time`) and, on a
-local PostgreSQL, its backends' (from /proc) — the statement count per submission (an engine
-event), the statements of one plain submission and of one that opens or joins a referral, and the
-pipeline's main steps under cProfile, scaled to the unprofiled time. Run from the repository
-root:
+local PostgreSQL, its backends' (from /proc) — on SQLite how long each side holds the write
+lock (the writer gate, which every other writer waits for) a request, the statement count per
+submission (an engine event), the statements of one plain submission and of one that opens or
+joins a referral, and the pipeline's main steps under cProfile, scaled to the unprofiled time.
+Run from the repository root:
 
     PYTHONPATH=. .venv/bin/python bench/submit_costs.py [--officers 150]
     PYTHONPATH=. .venv/bin/python bench/submit_costs.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
