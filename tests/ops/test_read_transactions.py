@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, insert, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, registry
 
@@ -296,6 +307,28 @@ def test_read_apart_reads_on_its_own_only_before_a_writing_session_began(
         assert read_apart(session, texts) == ["first", "second"]  # a reading session's own
         assert session.in_transaction()
     assert begins == ["BEGIN", "BEGIN IMMEDIATE", "BEGIN"]
+
+
+def test_an_error_while_reading_apart_goes_on_as_it_is_and_the_request_can_still_write(
+    sqlite_file: Engine,
+) -> None:
+    database = Database.for_engine(sqlite_file, guard="raise")
+
+    def fails(session: Session) -> None:
+        texts(session)  # the read transaction has begun
+        session.execute(select(notes.c.nothing_here))  # type: ignore[attr-defined]
+
+    with database.request_session(reads_only=False) as session:
+        with pytest.raises(AttributeError):
+            read_apart(session, fails)
+        with pytest.raises(OperationalError, match="no such table"):
+            read_apart(session, lambda s: s.execute(text("SELECT * FROM missing")).all())
+        assert not session.in_transaction()
+        assert not is_reading(session)
+        session.execute(insert(notes).values(text="second"))
+        session.commit()
+    with database.transaction() as check:
+        assert texts(check) == ["first", "second"]
 
 
 def test_a_session_changes_mode_only_between_transactions(sqlite_file: Engine) -> None:

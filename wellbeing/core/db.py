@@ -246,6 +246,9 @@ def _apart(session: Session, mode: GuardMode, work: Callable[[Session], T]) -> T
     try:
         result = work(session)
         session.commit()  # ends the read transaction; a change was written by `writing`
+    except BaseException:
+        session.rollback()  # the error goes on as it is, the session between transactions
+        raise
     finally:
         set_reading(session, None)
     return result
