@@ -109,7 +109,6 @@ class _Prepared(NamedTuple):
     sql: str
     positional: bool
     binds: tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]
-    names: tuple[str, ...]
 
 
 Template = UpdateBase | Select[Any]
@@ -135,12 +134,12 @@ def _prepared(statement: Template, dialect: Dialect) -> _Prepared | None:
         bind = compiled.binds[name]
         fixed = _NOT_FIXED if bind.required else bind.effective_value
         binds.append((name, bind.type.dialect_impl(dialect).bind_processor(dialect), fixed))
-    names = tuple(name for name, _, _ in binds)
-    return _Prepared(str(compiled), compiled.positional, tuple(binds), names)
+    return _Prepared(str(compiled), compiled.positional, tuple(binds))
 
 
-def _values(prepared: _Prepared, params: Params) -> list[Any] | None:
-    """The parameters as the DBAPI takes them, processed; None when one is left out."""
+def _values(prepared: _Prepared, params: Params) -> list[Any] | dict[str, Any] | None:
+    """The parameters as the DBAPI takes them (a list by position, else a dict by name),
+    processed; None when one is left out."""
     values = []
     for name, process, fixed in prepared.binds:
         if fixed is _NOT_FIXED:
@@ -150,18 +149,19 @@ def _values(prepared: _Prepared, params: Params) -> list[Any] | None:
         else:
             value = fixed
         values.append(value if process is None else process(value))
-    return values
+    if prepared.positional:
+        return values
+    return {bind[0]: value for bind, value in zip(prepared.binds, values, strict=True)}
 
 
 def _run(connection: Connection, statement: Template, params: Params) -> None:
     """Send a template with its parameters on the connection's DBAPI cursor (see the module)."""
     prepared = _prepared(statement, connection.dialect)
-    values = None if prepared is None else _values(prepared, params)
-    if prepared is None or values is None:  # SQLAlchemy's own path (it names what is missing)
+    sent = None if prepared is None else _values(prepared, params)
+    if prepared is None or sent is None:  # SQLAlchemy's own path (it names what is missing)
         connection.execute(statement, params)
         return
     sql = prepared.sql
-    sent: Any = values if prepared.positional else dict(zip(prepared.names, values, strict=True))
     dbapi = connection.dialect.loaded_dbapi
     raw = connection.connection.dbapi_connection
     cursor = None
