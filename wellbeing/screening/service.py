@@ -199,18 +199,17 @@ def _admissible(
     is written. Scoring is pure and comes first: on SQLite the write lock is taken at the
     request's first statement (admission's read), and every other writer waits while it is
     held. What scoring finds wrong is told only after consent is checked, as before."""
-    scored: tuple[Definition, Result] | ScreeningError
+    refused: ScreeningError | None = None
     try:
         definition = offered_definition(policy.catalogue, instrument_id)
-        scored = definition, score_answers(definition, answers)
+        result = score_answers(definition, answers)
     except ScreeningError as exc:
-        scored = exc
+        refused = exc
     admitted = admission(session, officer.id, instrument_id, assignment_id)
     if not admitted.consented:
         raise ConsentRequired
-    if isinstance(scored, ScreeningError):
-        raise scored
-    definition, result = scored
+    if refused is not None:
+        raise refused
     assignment = admitted.assignment
     if assignment_id is not None and (assignment is None or not assignment.asks_for(instrument_id)):
         raise AssignmentUnavailable
