@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
@@ -34,18 +35,22 @@ def _officer_with_consent(engine: Engine) -> str:
         return auth_service.issue_token(session, officer, timedelta(hours=1))[0]
 
 
+def _served(app_config: dict[str, Any], engine: Engine) -> tuple[FlaskClient, list[str]]:
+    """A client of an app on `engine`, and every statement the engine sends from now on."""
+    app = create_app({**app_config, "engine": engine})
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
+    return app.test_client(), sent
+
+
 def test_a_writing_api_request_finds_its_caller_outside_the_write_lock(
     app_config: dict[str, Any], scratch_engine: Engine
 ) -> None:
     token = _officer_with_consent(scratch_engine)
-    app = create_app({**app_config, "engine": scratch_engine})
-    sent: list[str] = []
+    client, sent = _served(app_config, scratch_engine)
     begins: list[object] = []
-    event.listen(scratch_engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     event.listen(scratch_engine, "begin", begins.append)
-    reply = app.test_client().delete(
-        "/api/v1/me/consent", headers={"Authorization": f"Bearer {token}"}
-    )
+    reply = client.delete("/api/v1/me/consent", headers={"Authorization": f"Bearer {token}"})
     assert reply.status_code == 204
     transactions = len(begins)
     with Session(scratch_engine) as session:  # the withdrawal was written
@@ -65,10 +70,8 @@ def test_a_refused_writing_request_never_takes_the_write_lock(
     app_config: dict[str, Any], scratch_engine: Engine
 ) -> None:
     token = _officer_with_consent(scratch_engine)
-    app = create_app({**app_config, "engine": scratch_engine})
-    sent: list[str] = []
-    event.listen(scratch_engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
-    reply = app.test_client().post(  # a counsellor's route: the officer is refused
+    client, sent = _served(app_config, scratch_engine)
+    reply = client.post(  # a counsellor's route: the officer is refused
         "/api/v1/slots", json={}, headers={"Authorization": f"Bearer {token}"}
     )
     assert reply.status_code == 403
